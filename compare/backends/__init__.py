@@ -1,0 +1,23 @@
+"""Machine-translation backends: one interface, a registry by name, entry points for plugins."""
+
+from .base import (
+    Availability,
+    Backend,
+    backend_names,
+    format_pairs,
+    get_backend_class,
+    load_backend,
+    parse_spec,
+    register_backend,
+)
+
+__all__ = [
+    "Availability",
+    "Backend",
+    "backend_names",
+    "format_pairs",
+    "get_backend_class",
+    "load_backend",
+    "parse_spec",
+    "register_backend",
+]
