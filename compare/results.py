@@ -28,13 +28,19 @@ class Segment:
     id: int
     text: str
     paragraph: int = 0
+    document: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text, "paragraph": self.paragraph}
+        return {"id": self.id, "text": self.text, "paragraph": self.paragraph, "document": self.document}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Segment:
-        return cls(id=int(d["id"]), text=str(d["text"]), paragraph=int(d.get("paragraph", 0)))
+        return cls(
+            id=int(d["id"]),
+            text=str(d["text"]),
+            paragraph=int(d.get("paragraph", 0)),
+            document=str(d.get("document", "")),
+        )
 
 
 @dataclass(frozen=True)

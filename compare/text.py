@@ -58,20 +58,28 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-def segment_text(text: str, lang: str) -> tuple[Segment, ...]:
+def segment_text(text: str, lang: str, document: str = "") -> tuple[Segment, ...]:
     """Cut ``text`` into sentences with sentencex, keeping paragraph membership.
 
     Raises :class:`InputError` if the text holds no sentence.
     """
+    return segment_documents([(document, text)], lang)
+
+
+def segment_documents(documents: Sequence[tuple[str, str]], lang: str) -> tuple[Segment, ...]:
+    """Segment several ``(name, text)`` documents into one id space; paragraphs numbered across all."""
     from sentencex import segment as sentencex_segment
 
     code = base_lang(lang)
     segments: list[Segment] = []
-    for paragraph_no, paragraph in enumerate(split_paragraphs(unicodedata.normalize("NFC", text))):
-        for sentence in sentencex_segment(code, paragraph):
-            sentence = sentence.strip()
-            if sentence:
-                segments.append(Segment(id=len(segments), text=sentence, paragraph=paragraph_no))
+    paragraph_no = -1
+    for name, text in documents:
+        for paragraph in split_paragraphs(unicodedata.normalize("NFC", text)):
+            paragraph_no += 1
+            for sentence in sentencex_segment(code, paragraph):
+                sentence = sentence.strip()
+                if sentence:
+                    segments.append(Segment(len(segments), sentence, paragraph_no, name))
     if not segments:
         raise InputError("the input holds no sentence to translate")
     return tuple(segments)

@@ -1,0 +1,163 @@
+"""Paths and hops: run backends in order over aligned segments and collect typed results.
+
+``roundtrip(text, via=["es", "ca"])`` runs one path per pivot (en→es→en, en→ca→en);
+``roundtrip(text, chain=["es", "ca"])`` runs one multi-hop path (en→es→ca→en); several backends run
+side by side on the same segments; :func:`run_path` allows a different backend on every hop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path as FilePath
+from typing import Any, Union
+
+from .backends.base import Backend, load_backend
+from .cache import TranslationCache
+from .errors import MtcompareError
+from .languages import normalize_lang
+from .results import Hop, Path, RoundTrip, Segment, Signature
+from .text import segment_text
+
+CacheLike = Union[TranslationCache, str, FilePath, bool, None]
+BackendLike = Union[str, Backend]
+
+
+def segmenter_signature() -> str:
+    try:
+        return f"sentencex-{version('sentencex')}"
+    except PackageNotFoundError:
+        return "sentencex"
+
+
+@contextmanager
+def open_cache(cache: CacheLike) -> Iterator[TranslationCache | None]:
+    """``True``: the user cache directory; a path: that cache; ``False``/``None``: no cache."""
+    if isinstance(cache, TranslationCache):
+        yield cache
+        return
+    if cache is False or cache is None:
+        yield None
+        return
+    opened = TranslationCache(None if cache is True else cache)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def as_segments(text: str | Sequence[str] | Sequence[Segment], source_lang: str) -> tuple[Segment, ...]:
+    """A running text is segmented; a list of strings is taken as already segmented, one per item."""
+    if isinstance(text, str):
+        return segment_text(text, source_lang)
+    items = list(text)
+    if items and all(isinstance(s, Segment) for s in items):
+        return tuple(items)  # type: ignore[arg-type]
+    return tuple(Segment(id=i, text=str(s), paragraph=i) for i, s in enumerate(items))
+
+
+def run_path(
+    segments: Sequence[Segment],
+    source_lang: str,
+    hops: Sequence[tuple[str, BackendLike]],
+    cache: TranslationCache | None = None,
+    **options: Any,
+) -> Path:
+    """Translate ``segments`` through each ``(target_lang, backend)`` hop in turn.
+
+    The hops' languages give the path: ``[("es", "apertium"), ("en", "apertium")]`` is en→es→en.
+    """
+    src = normalize_lang(source_lang)
+    texts = [s.text for s in segments]
+    done: list[Hop] = []
+    current = src
+    for target, spec in hops:
+        tgt = normalize_lang(target)
+        backend = load_backend(spec, **options)
+        translations = backend.translate(texts, current, tgt, cache=cache)
+        done.append(
+            Hop(
+                lang=tgt,
+                source_lang=current,
+                backend=backend.name,
+                segments=tuple(t.text for t in translations),
+                unknown=tuple(t.unknown for t in translations),
+                signature=backend.hop_signature(current, tgt),
+            )
+        )
+        texts = [t.text for t in translations]
+        current = tgt
+    path_name = ">".join([src, *(h.lang for h in done)])
+    return Path(
+        source_lang=src,
+        pivots=tuple(h.lang for h in done[:-1]),
+        backends=tuple(h.backend for h in done),
+        hops=tuple(done),
+        signature=Signature(path=path_name, hops=tuple(h.signature for h in done), segmenter=segmenter_signature()),
+    )
+
+
+def plan_paths(source_lang: str, via: Sequence[str] = (), chain: Sequence[str] = ()) -> list[list[str]]:
+    """The language sequences to run (source excluded): via es,ca -> [[es, en], [ca, en]]."""
+    src = normalize_lang(source_lang)
+    plans = [[normalize_lang(p), src] for p in via]
+    if chain:
+        plans.append([*(normalize_lang(p) for p in chain), src])
+    if not plans:
+        raise MtcompareError("no pivot language given; pass via=['es'] (--via es) or chain=['es', 'ca'] (--chain es,ca)")
+    for plan in plans:
+        if plan[0] == src:
+            raise MtcompareError(f"a pivot must differ from the source language {src!r}")
+    return plans
+
+
+def roundtrip(
+    text: str | Sequence[str] | Sequence[Segment],
+    source_lang: str = "en",
+    via: Sequence[str] = (),
+    chain: Sequence[str] = (),
+    backends: Sequence[BackendLike] = ("apertium",),
+    cache: CacheLike = True,
+    lexicon: Any = None,
+    analyse_terms: bool = True,
+    **options: Any,
+) -> RoundTrip:
+    """Translate ``text`` into each pivot and back with each backend; trace loaded terms if asked.
+
+    ``options`` (device, batch_size, beams, max_length, revision, timeout) go to the backends that
+    understand them.
+    """
+    src = normalize_lang(source_lang)
+    segments = as_segments(text, src)
+    plans = plan_paths(src, via, chain)
+    loaded = [load_backend(b, **options) for b in backends]
+    paths = []
+    with open_cache(cache) as store:
+        for backend in loaded:
+            for plan in plans:
+                paths.append(run_path(segments, src, [(lang, backend) for lang in plan], cache=store))
+    result = RoundTrip(source_lang=src, segments=segments, paths=tuple(paths), segmenter=segmenter_signature())
+    if analyse_terms:
+        from .shifts import trace_roundtrip
+
+        result = trace_roundtrip(result, lexicon)
+    return result
+
+
+def translate(
+    text: str | Sequence[str] | Sequence[Segment],
+    source_lang: str,
+    target_lang: str,
+    backends: Sequence[BackendLike] = ("apertium",),
+    cache: CacheLike = True,
+    **options: Any,
+) -> RoundTrip:
+    """One-way translation: a result whose paths each hold a single hop (no pivots)."""
+    src = normalize_lang(source_lang)
+    segments = as_segments(text, src)
+    with open_cache(cache) as store:
+        paths = tuple(
+            run_path(segments, src, [(target_lang, load_backend(b, **options))], cache=store) for b in backends
+        )
+    return RoundTrip(source_lang=src, segments=segments, paths=paths, segmenter=segmenter_signature())
