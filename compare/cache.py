@@ -52,8 +52,7 @@ class TranslationCache:
             self._db.execute(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise CacheError(
-                f"cannot open the translation cache at {self.path}: {exc}; "
-                "pass --cache-dir DIR or --no-cache"
+                f"cannot open the translation cache at {self.path}: {exc}; pass --cache-dir DIR or --no-cache"
             ) from None
 
     @staticmethod
@@ -72,9 +71,7 @@ class TranslationCache:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT key, target, unknown FROM translations WHERE key IN ({marks})", chunk
-                )
+                rows = self._db.execute(f"SELECT key, target, unknown FROM translations WHERE key IN ({marks})", chunk)
                 for key, target, unknown in rows:
                     found[key] = Translation(target, tuple(json.loads(unknown)))
         except sqlite3.Error as exc:
@@ -85,9 +82,7 @@ class TranslationCache:
         self.misses += len(out) - hits
         return out
 
-    def put_many(
-        self, signature: HopSignature, texts: Sequence[str], translations: Sequence[Translation]
-    ) -> None:
+    def put_many(self, signature: HopSignature, texts: Sequence[str], translations: Sequence[Translation]) -> None:
         sig = self._signature_key(signature)
         rows = [
             (self._key(sig, src), sig, src, tr.text, json.dumps(list(tr.unknown), ensure_ascii=False))

@@ -48,16 +48,14 @@ def _split_langs(values: list[str] | None) -> list[str]:
     return [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
 
 
-Inputs = Annotated[
-    list[str], typer.Argument(help="UTF-8 text files, or - for standard input.", show_default=False)
-]
+Inputs = Annotated[list[str], typer.Argument(help="UTF-8 text files, or - for standard input.", show_default=False)]
 SourceLang = Annotated[str, typer.Option("--lang", "-l", help="Language of the input (ISO 639-1).")]
 Backends = Annotated[
     list[str] | None,
     typer.Option(
         "--backend",
         "-b",
-        help="Backend spec, repeatable: apertium, hf[:MODEL|PRESET|DIR], file:PATH.tsv|jsonl, command:'CMD {src} {tgt}'.",
+        help="Backend, repeatable: apertium, hf[:MODEL|PRESET|DIR], file:PATH.tsv|jsonl, command:'CMD {src} {tgt}'.",
     ),
 ]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")]

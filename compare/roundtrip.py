@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path as FilePath
-from typing import Any, Union
+from typing import Any
 
 from .backends.base import Backend, load_backend
 from .cache import TranslationCache
@@ -20,8 +20,8 @@ from .languages import normalize_lang
 from .results import Hop, Path, RoundTrip, Segment, Signature
 from .text import segment_text
 
-CacheLike = Union[TranslationCache, str, FilePath, bool, None]
-BackendLike = Union[str, Backend]
+CacheLike = TranslationCache | str | FilePath | bool | None
+BackendLike = str | Backend
 
 
 def segmenter_signature() -> str:
@@ -105,7 +105,9 @@ def plan_paths(source_lang: str, via: Sequence[str] = (), chain: Sequence[str] =
     if chain:
         plans.append([*(normalize_lang(p) for p in chain), src])
     if not plans:
-        raise MtcompareError("no pivot language given; pass via=['es'] (--via es) or chain=['es', 'ca'] (--chain es,ca)")
+        raise MtcompareError(
+            "no pivot language given; pass via=['es'] (--via es) or chain=['es', 'ca'] (--chain es,ca)"
+        )
     for plan in plans:
         if plan[0] == src:
             raise MtcompareError(f"a pivot must differ from the source language {src!r}")

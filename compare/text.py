@@ -88,8 +88,7 @@ def segment_documents(documents: Sequence[tuple[str, str]], lang: str) -> tuple[
 def segments_from_lines(lines: Iterable[str]) -> tuple[Segment, ...]:
     """One segment per non-empty line, for inputs that are already segmented (one sentence a line)."""
     segments = [
-        Segment(id=i, text=line.strip(), paragraph=i)
-        for i, line in enumerate(ln for ln in lines if ln.strip())
+        Segment(id=i, text=line.strip(), paragraph=i) for i, line in enumerate(ln for ln in lines if ln.strip())
     ]
     if not segments:
         raise InputError("the input holds no sentence to translate")

@@ -1,9 +1,9 @@
 """Apertium, the rule-based engine from Debian's packages (``apt-get install apertium apertium-eng-spa``).
 
 Installed modes are discovered with ``apertium -l`` and mapped to ISO 639-1 pairs. A whole batch is
-translated in one process run: segments are NUL-separated (each ending in a newline) and Apertium runs null-flushing (``-z``) on
-the unformatted stream (``-f none``), so segment *i* in is segment *i* out. Apertium's unknown-word
-marks (``*Daesh``, ``@word``, ``#word``) are stripped from the returned text and kept in
+translated in one process run: segments are NUL-separated (each ending in a newline) and Apertium
+runs null-flushing (``-z``) on the unformatted stream (``-f none``), so segment *i* in is segment *i* out.
+Apertium's unknown-word marks (``*Daesh``, ``@word``, ``#word``) are stripped from the returned text and kept in
 :attr:`Translation.unknown` for later analysis.
 """
 

@@ -77,9 +77,7 @@ class Backend(ABC):
         src, tgt = normalize_lang(source_lang), normalize_lang(target_lang)
         pairs = self.pairs()
         if pairs and (src, tgt) not in pairs:
-            raise UnsupportedPairError(
-                f"{self.spec} has no pair {src}→{tgt}; it has: {format_pairs(pairs)}"
-            )
+            raise UnsupportedPairError(f"{self.spec} has no pair {src}→{tgt}; it has: {format_pairs(pairs)}")
         return src, tgt
 
     def translate(
@@ -178,9 +176,7 @@ def get_backend_class(name: str) -> type[Backend]:
     try:
         entry = _REGISTRY[name]
     except KeyError:
-        raise BackendUnavailableError(
-            f"unknown backend {name!r}; registered: {', '.join(backend_names())}"
-        ) from None
+        raise BackendUnavailableError(f"unknown backend {name!r}; registered: {', '.join(backend_names())}") from None
     if not (isinstance(entry, type) and issubclass(entry, Backend)):
         try:
             entry = entry()

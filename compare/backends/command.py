@@ -25,7 +25,7 @@ class CommandBackend(Backend):
         super().__init__(arg, **options)
         if not arg:
             raise ExternalCommandError(
-                "the command backend needs a command: --backend \"command:my-mt --from {src} --to {tgt}\""
+                'the command backend needs a command: --backend "command:my-mt --from {src} --to {tgt}"'
             )
         try:
             self.argv_template = shlex.split(arg)
@@ -38,9 +38,7 @@ class CommandBackend(Backend):
         return set()
 
     def hop_signature(self, source_lang: str, target_lang: str) -> HopSignature:
-        return HopSignature(
-            backend="command", source_lang=source_lang, target_lang=target_lang, model=self.arg or ""
-        )
+        return HopSignature(backend="command", source_lang=source_lang, target_lang=target_lang, model=self.arg or "")
 
     def _translate_batch(self, texts: list[str], source_lang: str, target_lang: str) -> list[Translation]:
         argv = [part.replace("{src}", source_lang).replace("{tgt}", target_lang) for part in self.argv_template]

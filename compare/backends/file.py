@@ -60,8 +60,10 @@ class FileBackend(Backend):
             if not line.strip() or line.startswith("#"):
                 continue
             src_lang, tgt_lang, source, target = reader(line, lineno)
-            pair = (normalize_lang(src_lang) if src_lang != ANY else ANY,
-                    normalize_lang(tgt_lang) if tgt_lang != ANY else ANY)
+            pair = (
+                normalize_lang(src_lang) if src_lang != ANY else ANY,
+                normalize_lang(tgt_lang) if tgt_lang != ANY else ANY,
+            )
             table.setdefault(pair, {})[_key(source)] = target.strip()
         if not table:
             raise TranslationFileError(f"{self.path} holds no translations")
@@ -83,8 +85,10 @@ class FileBackend(Backend):
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise TranslationFileError(f"{self.path}:{lineno}: not JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("source"), str) or not isinstance(
-            row.get("translation"), str
+        if (
+            not isinstance(row, dict)
+            or not isinstance(row.get("source"), str)
+            or not isinstance(row.get("translation"), str)
         ):
             raise TranslationFileError(
                 f"{self.path}:{lineno}: expected an object with string fields 'source' and 'translation'"
