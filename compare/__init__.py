@@ -7,3 +7,42 @@ it translates.
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+from .errors import (
+    BackendUnavailableError,
+    ExternalCommandError,
+    InputError,
+    LexiconError,
+    ModelUnavailableError,
+    MtcompareError,
+    UnknownLanguageError,
+    UnsupportedPairError,
+)
+from .results import Hop, HopSignature, Path, RoundTrip, Segment, Shift, Signature, Translation
+from .roundtrip import roundtrip, run_path, translate
+from .text import read_text, segment_text
+
+__all__ = [
+    "BackendUnavailableError",
+    "ExternalCommandError",
+    "Hop",
+    "HopSignature",
+    "InputError",
+    "LexiconError",
+    "ModelUnavailableError",
+    "MtcompareError",
+    "Path",
+    "RoundTrip",
+    "Segment",
+    "Shift",
+    "Signature",
+    "Translation",
+    "UnknownLanguageError",
+    "UnsupportedPairError",
+    "__version__",
+    "read_text",
+    "roundtrip",
+    "run_path",
+    "segment_text",
+    "translate",
+]

@@ -31,8 +31,9 @@ class CommandBackend(Backend):
             self.argv_template = shlex.split(arg)
         except ValueError as exc:
             raise ExternalCommandError(f"cannot parse the command {arg!r}: {exc}") from None
-        if not self.argv_template or shutil.which(self.argv_template[0]) is None:
-            raise ExternalCommandError(f"command not found: {self.argv_template[0] if self.argv_template else arg!r}")
+        program = self.argv_template[0] if self.argv_template else arg
+        if shutil.which(program) is None:
+            raise ExternalCommandError(f"command not found: {program!r}; give a program on PATH or its full path")
 
     def pairs(self) -> set[tuple[str, str]]:
         return set()

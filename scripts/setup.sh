@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Set up mtcompare on a Debian/Ubuntu machine: Apertium from Debian's packages, a virtualenv in .venv,
+# the package in editable mode. With --test, also the hf extra (torch CPU build, transformers) and the
+# test tools. Safe to run again; steps already done are skipped.
+#   bash scripts/setup.sh          # the toolkit and Apertium
+#   bash scripts/setup.sh --test   # plus everything the test suite needs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WITH_TESTS=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) WITH_TESTS=1 ;;
+    *) echo "setup.sh: unknown option $arg (accepted: --test)" >&2; exit 2 ;;
+  esac
+done
+
+PYTHON=${PYTHON:-python3}
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+DEBS="apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en apertium-eu-en"
+if ! command -v "$PYTHON" >/dev/null 2>&1 || ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  DEBS="$DEBS python3 python3-venv python3-pip"
+fi
+missing=""
+for pkg in $DEBS; do
+  dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  echo "setup: installing Debian packages:$missing" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv" >&2
+  "$PYTHON" -m venv .venv
+fi
+LOG=$(mktemp)
+pip_install() {
+  if ! .venv/bin/python -m pip install -q --disable-pip-version-check "$@" >"$LOG" 2>&1; then
+    grep -v WARNING "$LOG" | tail -n 20 >&2
+    echo "setup: pip install $* failed" >&2
+    exit 1
+  fi
+}
+if [ "$WITH_TESTS" = 1 ]; then
+  # torch pinned first (the CPU build on this project's machines), so that transformers keeps it.
+  .venv/bin/python -c 'import torch' >/dev/null 2>&1 || pip_install "torch==2.13.0"
+  pip_install -e '.[hf,test]'
+else
+  pip_install -e .
+fi
+rm -f "$LOG"
+.venv/bin/python -c 'import compare' || { echo "setup: the install failed" >&2; exit 1; }
+echo "setup: ready (.venv/bin/mtcompare)" >&2

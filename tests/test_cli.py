@@ -1,0 +1,110 @@
+"""The mtcompare command as a user meets it: real subprocesses, one clear line on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, run_cli
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, proc.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def test_version() -> None:
+    proc = run_cli("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("mtcompare ")
+
+
+def test_help_and_import_do_not_load_torch() -> None:
+    code = (
+        "import sys, compare, compare.cli, compare.backends.base;"
+        "from typer.testing import CliRunner;"
+        "r = CliRunner().invoke(compare.cli.app, ['--help']); assert r.exit_code == 0, r.output;"
+        "heavy = [m for m in ('torch', 'transformers') if m in sys.modules]; assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_roundtrip_json_document(apertium: str, article_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "rt.json"
+    proc = run_cli("roundtrip", str(article_path), "--via", "es,ca", "--format", "json", "-o", str(out),
+                   "--cache-dir", str(tmp_path / "c"), "--no-terms")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["source_lang"] == "en" and len(doc["segments"]) == 12
+    assert [p["pivots"] for p in doc["paths"]] == [["es"], ["ca"]]
+    assert doc["paths"][1]["hops"][0]["lang"] == "ca"
+    assert "hop1:apertium:eng-cat" in doc["signature"]
+
+
+def test_roundtrip_table_from_stdin(apertium: str, tmp_path: Path) -> None:
+    proc = run_cli("roundtrip", "-", "--via", "es", "--no-terms", "--cache-dir", str(tmp_path),
+                   stdin="The terrorists left.\n".encode())
+    assert proc.returncode == 0, proc.stderr
+    assert "en>es>en (apertium)" in proc.stdout and "terroristas" in proc.stdout
+
+
+def test_translate_keeps_paragraphs(apertium: str, tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("Hello. Good night.\n\nThe house is big.\n", encoding="utf-8")
+    proc = run_cli("translate", str(src), "--to", "es", "--no-cache")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("\n\n") == 1
+    assert "casa" in proc.stdout.split("\n\n")[1]
+
+
+def test_backends_json() -> None:
+    proc = run_cli("backends", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["name"]: r for r in json.loads(proc.stdout)}
+    assert set(rows) >= {"apertium", "hf", "file", "command"}
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "needles"),
+    [
+        (["roundtrip", "missing.txt"], None, ["input file not found: missing.txt"]),
+        (["roundtrip", "-"], b"   \n", ["<stdin> is empty"]),
+        (["roundtrip", "-", "--via", "spanish"], b"Hi.", ["unknown language 'spanish'", "'es'"]),
+        (["roundtrip", "-", "--lang", "xx"], b"Hi.", ["unknown language 'xx'"]),
+        (["roundtrip", "-", "--via", "ar"], b"Hi.", ["apertium has no pair en→ar", "en↔es"]),
+        (["roundtrip", "-", "--backend", "deepl"], b"Hi.", ["unknown backend 'deepl'"]),
+        (["translate", "-", "--to", "es", "--backend", "file:nope.tsv"], b"Hi.", ["translation file not found"]),
+        (["translate", "-", "--to", "es", "--backend", "command:no-such-mt"], b"Hi.", ["command not found"]),
+    ],
+)
+def test_bad_input_one_line(apertium: str, tmp_path: Path, args: list[str], stdin: bytes | None,
+                            needles: list[str]) -> None:
+    assert_one_line_error(run_cli(*args, "--no-cache", stdin=stdin, cwd=tmp_path), *needles)
+
+
+def test_not_utf8_names_offset(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"ok \xff\xfe")
+    assert_one_line_error(run_cli("roundtrip", str(bad), "--no-cache"), "bad.txt is not UTF-8", "offset 3")
+
+
+def test_failing_command_shows_its_stderr(tmp_path: Path) -> None:
+    script = tmp_path / "boom.py"
+    script.write_text("import sys\nsys.stderr.write('CUDA out of memory\\n')\nsys.exit(1)\n", encoding="utf-8")
+    proc = run_cli("translate", "-", "--to", "es", "--no-cache", "--backend", f"command:{sys.executable} {script}",
+                   stdin=b"Hi.")
+    assert_one_line_error(proc, "failed with exit code 1", "CUDA out of memory")
+
+
+def test_readme_quickstart_commands_are_the_ci_ones() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_cmd = "bash scripts/setup.sh --test && .venv/bin/python -m pytest"
+    assert test_cmd in readme and test_cmd in ci
