@@ -154,6 +154,9 @@ def roundtrip(
         list[Path] | None, typer.Option(help="Extra lexicon files (YAML), repeatable; later ones override.")
     ] = None,
     no_terms: Annotated[bool, typer.Option("--no-terms", help="Skip the loaded-term shift analysis.")] = False,
+    no_segments: Annotated[
+        bool, typer.Option("--no-segments", help="Table format: leave out the side-by-side segments.")
+    ] = False,
     fmt: Annotated[RoundTripFormat, typer.Option("--format", "-f", help="Output format.")] = RoundTripFormat.table,
     output: Output = None,
     cache_dir: CacheDir = None,
@@ -196,7 +199,45 @@ def roundtrip(
         else:
             from .render.table import roundtrip_view
 
-            _render_rich(lambda console: console.print(roundtrip_view(result)), output)
+            view = roundtrip_view(result, segments=not no_segments)
+            _render_rich(lambda console: console.print(view), output)
+
+
+class TermsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@app.command()
+def terms(
+    inputs: Inputs,
+    lang: SourceLang = "en",
+    lexicon: Annotated[
+        list[Path] | None, typer.Option(help="Extra lexicon files (YAML), repeatable; later ones override.")
+    ] = None,
+    no_default: Annotated[
+        bool, typer.Option("--no-default-lexicon", help="Use only the --lexicon files, not the shipped one.")
+    ] = False,
+    fmt: Annotated[TermsFormat, typer.Option("--format", "-f", help="Output format.")] = TermsFormat.table,
+    output: Output = None,
+) -> None:
+    """Find loaded terms in a text without translating it; one row per occurrence."""
+    from .lexicon import Lexicon
+    from .render.terms import render_terms
+    from .terms import find_in_files
+
+    with _errors():
+        lex = Lexicon.load(*(lexicon or []), include_default=not no_default)
+        rows = find_in_files(inputs, lang, lex)
+        if fmt is TermsFormat.table:
+            from .render.table import terms_table
+
+            table = terms_table(rows)
+            _render_rich(lambda console: console.print(table), output)
+        else:
+            _write(render_terms(rows, fmt.value), output)
 
 
 @app.command()

@@ -1,0 +1,39 @@
+"""Finding loaded terms in input files, line by line, without translating (``mtcompare terms``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .languages import normalize_lang
+from .text import read_text
+
+if TYPE_CHECKING:
+    from .lexicon import Lexicon
+    from .matching import Occurrence
+
+
+@dataclass(frozen=True)
+class TermRow:
+    """One occurrence in an input file: ``line`` is 1-based; ``start``/``end`` index that line."""
+
+    file: str
+    line: int
+    occurrence: Occurrence
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, **self.occurrence.to_dict()}
+
+
+def find_in_files(inputs: Sequence[str], lang: str, lexicon: Lexicon | None = None) -> list[TermRow]:
+    """Every occurrence of a lexicon form in each input (``-`` is standard input), in reading order."""
+    from .matching import find_terms_in_lines
+
+    code = normalize_lang(lang)
+    rows = []
+    for name in inputs:
+        text = read_text(name)
+        for line_no, occ in find_terms_in_lines(text, code, lexicon):
+            rows.append(TermRow("<stdin>" if name == "-" else name, line_no, occ))
+    return rows
