@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from compare.backends import load_backend
-from compare.backends.apertium import installed_modes, strip_unknown_marks
+from compare.backends.apertium import installed_modes, unknown_words
 from compare.errors import UnsupportedPairError
 from compare.text import segment_text
 
@@ -51,6 +51,18 @@ def test_pair_missing_lists_pairs(apertium: str) -> None:
         load_backend("apertium").translate(["x"], "en", "ar")
 
 
-def test_strip_unknown_marks() -> None:
-    assert strip_unknown_marks("El *Daesh y @foo #bar") == ("El Daesh y foo bar", ("Daesh", "foo", "bar"))
-    assert strip_unknown_marks(r"cuesta \@me 5*3") == (r"cuesta \@me 5*3", ())
+def test_unknown_words_tell_marks_from_literals() -> None:
+    assert unknown_words("El *Daesh y @foo #bar", "El Daesh y foo bar") == ("Daesh", "foo", "bar")
+    # A literal @ or * in the text is in the clean output too, so it is not a mark.
+    assert unknown_words(r"cuesta \@me 5*3 \@1930s libras*illion", r"cuesta \@me 5*3 1930s librasillion") == (
+        "1930s",
+        "illion",
+    )
+
+
+def test_marks_inside_tokens_and_literal_at(apertium: str) -> None:
+    [out] = load_backend("apertium").translate(
+        ["In the 1930s at 2pm, DM @MerPolCC about the £11million deal."], "en", "es"
+    )
+    assert "@MerPolCC" in out.text and "2pm" in out.text and "*" not in out.text
+    assert "1930s" in out.unknown and "MerPolCC" in out.unknown

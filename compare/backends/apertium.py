@@ -3,8 +3,9 @@
 Installed modes are discovered with ``apertium -l`` and mapped to ISO 639-1 pairs. A whole batch is
 translated in one process run: segments are NUL-separated (each ending in a newline) and Apertium
 runs null-flushing (``-z``) on the unformatted stream (``-f none``), so segment *i* in is segment *i* out.
-Apertium's unknown-word marks (``*Daesh``, ``@word``, ``#word``) are stripped from the returned text and kept in
-:attr:`Translation.unknown` for later analysis.
+Apertium's unknown-word marks (``*Daesh``, ``@word``, ``#word``) are kept in
+:attr:`Translation.unknown` for later analysis; the returned text is Apertium's own unmarked (``-u``)
+output of the same batch.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,9 +28,9 @@ INSTALL_HINT = "install it: apt-get install apertium apertium-eng-spa apertium-e
 # Characters with a meaning in Apertium's stream format; escaped on the way in, unescaped on the way out.
 _STREAM_SPECIALS = re.compile(r"([\\\[\]^$/@<>{}])")
 _ESCAPED = re.compile(r"\\(.)", re.S)
-# An unknown-word mark: * (not in the analyser), @ (not in the bilingual dictionary), # (generation),
-# at the start of a word and not escaped.
-_MARK = re.compile(r"(?<![\w\\*@#])([*@#]+)(\w[\w'’-]*)")
+# An unknown-word mark: * (not in the analyser), @ (not in the bilingual dictionary; Apertium may write
+# it escaped, as \@), # (generation). Marks can stand inside a token ("libras*illion", "2*pm").
+_MARK = re.compile(r"(?:\\@|[*@#])(\w[\w'’-]*)")
 
 
 @lru_cache(maxsize=1)
@@ -76,10 +78,19 @@ def mode_package_version(mode: str) -> str | None:
     return out.stdout.strip() or None
 
 
-def strip_unknown_marks(text: str) -> tuple[str, tuple[str, ...]]:
-    """('El *Daesh', ...) -> ('El Daesh', ('Daesh',)): clean text and the words that were marked."""
-    unknown = tuple(m.group(2) for m in _MARK.finditer(text))
-    return _MARK.sub(r"\2", text), unknown
+def unknown_words(marked: str, clean: str) -> tuple[str, ...]:
+    """Words Apertium marked as unknown: the marks in the marked output that the clean (``-u``) output lacks.
+
+    Comparing with the clean run tells a mark from a literal ``@`` or ``*`` in the text.
+    """
+    literal = Counter(m.group(0) for m in _MARK.finditer(clean))
+    found = []
+    for m in _MARK.finditer(marked):
+        if literal[m.group(0)] > 0:
+            literal[m.group(0)] -= 1
+        else:
+            found.append(m.group(1))
+    return tuple(found)
 
 
 @register_backend("apertium")
@@ -123,27 +134,29 @@ class ApertiumBackend(Backend):
         mode = self.mode(source_lang, target_lang)
         # The newline before each NUL keeps Apertium from dropping a segment's final punctuation.
         payload = "".join(_STREAM_SPECIALS.sub(r"\\\1", t.replace("\0", " ")) + "\n\0" for t in texts)
+        clean = self._run(mode, ["-u"], payload, len(texts))
+        marked = self._run(mode, [], payload, len(texts))
+        return [Translation(_ESCAPED.sub(r"\1", c), unknown_words(m, c)) for c, m in zip(clean, marked, strict=True)]
+
+    def _run(self, mode: str, flags: list[str], payload: str, expected: int) -> list[str]:
+        """One apertium process over the whole NUL-separated batch; ``expected`` segments come back."""
         try:
             run = subprocess.run(
-                ["apertium", "-z", "-f", "none", mode],
+                ["apertium", "-z", "-f", "none", *flags, mode],
                 input=payload.encode("utf-8"),
                 capture_output=True,
                 timeout=float(self.options.get("timeout", 600)),
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            raise ExternalCommandError(f"apertium {mode} timed out on {len(texts)} segments") from None
+            raise ExternalCommandError(f"apertium {mode} timed out on {expected} segments") from None
         stderr = run.stderr.decode("utf-8", "replace").strip()
         if run.returncode != 0:
             raise ExternalCommandError(f"apertium {mode} failed (exit {run.returncode}): {stderr[-300:]}")
         chunks = run.stdout.decode("utf-8", "replace").split("\0")
-        if len(chunks) < len(texts) or any(c.strip() for c in chunks[len(texts) :]):
+        if len(chunks) < expected or any(c.strip() for c in chunks[expected:]):
             raise ExternalCommandError(
-                f"apertium {mode} returned {len(chunks)} NUL-separated segments for {len(texts)}; "
+                f"apertium {mode} returned {len(chunks)} NUL-separated segments for {expected}; "
                 f"alignment lost. stderr: {stderr[-300:]}"
             )
-        out = []
-        for chunk in chunks[: len(texts)]:
-            clean, unknown = strip_unknown_marks(chunk.strip())
-            out.append(Translation(_ESCAPED.sub(r"\1", clean), unknown))
-        return out
+        return [c.strip() for c in chunks[:expected]]
