@@ -1,0 +1,559 @@
+"""Hugging Face transformers seq2seq models as a backend: OPUS-MT (Marian), NLLB-200, M2M100.
+
+``hf`` or ``hf:marian`` picks one OPUS-MT model per pair from the presets in ``models/hf.yaml``;
+``hf:nllb`` and ``hf:m2m100`` use one multilingual model; ``hf:ORG/NAME`` takes any hub model and
+``hf:/path/to/dir`` a model saved with ``save_pretrained``. The model family (and so how the target
+language is chosen) is read from the loaded model's config, so a local directory needs no preset.
+
+torch and transformers are imported only when a model is loaded. A hub model is taken from the local
+Hugging Face cache when it is there, and downloaded only when it is not.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import importlib.util
+import os
+import re
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import (
+    BackendUnavailableError,
+    ExternalCommandError,
+    ModelUnavailableError,
+    MtcompareError,
+    UnsupportedPairError,
+)
+from ..results import HopSignature, Translation
+from .base import Availability, Backend, register_backend
+
+FAMILIES = ("marian", "nllb", "m2m100")
+PRESET_FILE = "hf.yaml"
+_PAIR = r"^[a-z]{2,3}-[a-z]{2,3}$"
+_LANG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$"
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
+
+PRESET_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["version", "default", "presets", "codes"],
+    "properties": {
+        "version": {"const": 1},
+        "default": {"type": "string"},
+        "presets": {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["description", "family"],
+                "oneOf": [{"required": ["model"]}, {"required": ["template"]}],
+                "properties": {
+                    "description": {"type": "string"},
+                    "family": {"enum": list(FAMILIES)},
+                    "model": {"type": "string", "minLength": 1},
+                    "template": {"type": "string", "pattern": r"\{src\}.*\{tgt\}|\{tgt\}.*\{src\}"},
+                    "pairs": {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": _PAIR}},
+                    "overrides": {
+                        "type": "object",
+                        "propertyNames": {"pattern": _PAIR},
+                        "additionalProperties": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["model"],
+                            "properties": {
+                                "model": {"type": "string", "minLength": 1},
+                                "target_token": {"type": "string", "pattern": r"^>>\S+<<$"},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "codes": {
+            "type": "object",
+            "propertyNames": {"enum": list(FAMILIES)},
+            "additionalProperties": {
+                "type": "object",
+                "propertyNames": {"pattern": _LANG},
+                "additionalProperties": {"type": "string", "minLength": 1},
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """The model that serves one pair, and the ``>>id<<`` token a multi-target Marian model needs."""
+
+    model: str
+    target_token: str | None = None
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named way to pick models: one multilingual ``model``, or a per-pair ``template`` with overrides."""
+
+    name: str
+    description: str
+    family: str
+    model: str | None = None
+    template: str | None = None
+    pairs: frozenset[tuple[str, str]] = frozenset()
+    overrides: Mapping[tuple[str, str], ModelChoice] = field(default_factory=dict)
+
+    def served_pairs(self) -> set[tuple[str, str]]:
+        """The listed pairs; empty (any pair) for a multilingual model or an unlisted template."""
+        return set(self.pairs) | set(self.overrides)
+
+    def choose(self, source_lang: str, target_lang: str) -> ModelChoice:
+        pair = (source_lang, target_lang)
+        if pair in self.overrides:
+            return self.overrides[pair]
+        if self.model is not None:
+            return ModelChoice(self.model)
+        assert self.template is not None  # guaranteed by the schema
+        return ModelChoice(self.template.format(src=source_lang, tgt=target_lang))
+
+
+@dataclass(frozen=True)
+class Presets:
+    """The contents of ``models/hf.yaml``: presets by name and each family's language codes."""
+
+    default: str
+    presets: Mapping[str, Preset]
+    codes: Mapping[str, Mapping[str, str]]
+
+    def language_code(self, family: str, lang: str) -> str | None:
+        """The family's code for an ISO code ('en' -> 'eng_Latn' for nllb), or None if not listed.
+
+        A code with a region or script is looked up as given, then by its language alone.
+        """
+        table = self.codes.get(family, {})
+        for key in dict.fromkeys((lang, lang.split("-")[0])):
+            if key in table:
+                return table[key]
+        return None
+
+
+def _split_pair(pair: str) -> tuple[str, str]:
+    src, tgt = pair.split("-")
+    return src, tgt
+
+
+def parse_presets(data: Any, source: str = f"models/{PRESET_FILE}") -> Presets:
+    """Check ``data`` (the parsed YAML) against :data:`PRESET_SCHEMA` and build :class:`Presets`."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(PRESET_SCHEMA)
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path])
+    if errors:
+        err = errors[0]
+        where = "/".join(str(p) for p in err.path) or "top level"
+        raise BackendUnavailableError(f"{source} is not a valid hf preset file: at {where}: {err.message}")
+    presets = {
+        name: Preset(
+            name=name,
+            description=p["description"],
+            family=p["family"],
+            model=p.get("model"),
+            template=p.get("template"),
+            pairs=frozenset(_split_pair(x) for x in p.get("pairs", ())),
+            overrides={
+                _split_pair(k): ModelChoice(v["model"], v.get("target_token"))
+                for k, v in (p.get("overrides") or {}).items()
+            },
+        )
+        for name, p in data["presets"].items()
+    }
+    if data["default"] not in presets:
+        raise BackendUnavailableError(
+            f"{source}: default preset {data['default']!r} is not defined; presets: {', '.join(presets)}"
+        )
+    return Presets(default=data["default"], presets=presets, codes=data["codes"])
+
+
+@lru_cache(maxsize=1)
+def load_presets() -> Presets:
+    """The shipped presets, from ``hf.yaml`` in the package ``compare.models``."""
+    from importlib.resources import files
+
+    import yaml
+
+    text = files("compare.models").joinpath(PRESET_FILE).read_text(encoding="utf-8")
+    return parse_presets(yaml.safe_load(text))
+
+
+@dataclass
+class _Loaded:
+    tokenizer: Any
+    model: Any
+    family: str
+    device: str
+
+
+def _hub_offline() -> bool:
+    """HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE, read now (huggingface_hub reads them once, at import)."""
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        if os.environ.get(var, "").strip().upper() in {"1", "ON", "YES", "TRUE"}:
+            return True
+    return False
+
+
+def _hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether a TCP connection to the hub opens, so that a missing model fails fast without network.
+
+    Behind a proxy the answer is left to the hub client.
+    """
+    if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return True
+    endpoint = urlsplit(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    port = endpoint.port or (80 if endpoint.scheme == "http" else 443)
+    try:
+        socket.create_connection((endpoint.hostname or "huggingface.co", port), timeout=timeout).close()
+    except OSError:
+        return False
+    return True
+
+
+def _looks_like_path(arg: str) -> bool:
+    return Path(arg).expanduser().exists() or arg.startswith(("/", ".", "~")) or "\\" in arg or arg.count("/") > 1
+
+
+def _directory_hash(path: Path) -> str:
+    """A short hash of config.json and the names and sizes of the directory's files."""
+    digest = hashlib.sha256()
+    config = path / "config.json"
+    if config.is_file():
+        digest.update(config.read_bytes())
+    for entry in sorted(path.iterdir()):
+        if entry.is_file():
+            digest.update(f"\x00{entry.name}\x00{entry.stat().st_size}".encode())
+    return digest.hexdigest()[:12]
+
+
+def _cached_commit(model_id: str, revision: str | None) -> str | None:
+    """The commit hash of the locally cached copy of a hub model, without touching the network."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return None
+    try:
+        found = try_to_load_from_cache(model_id, "config.json", revision=revision)
+    except ValueError:  # not a valid repo id: loading will say so
+        return None
+    if isinstance(found, str):
+        return Path(found).parent.name
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__
+
+
+def _chain(exc: BaseException) -> set[str]:
+    """The class names (with their bases) of an exception and of those it was raised from."""
+    names: set[str] = set()
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            break
+        names.update(cls.__name__ for cls in type(seen).__mro__)
+        seen = seen.__cause__ or seen.__context__
+    return names
+
+
+@register_backend("hf")
+class HFBackend(Backend):
+    """Translate with a Hugging Face seq2seq model: a preset, a hub id, or a local directory."""
+
+    option_names = ("device", "batch_size", "beams", "max_length", "revision")
+
+    def __init__(self, arg: str | None = None, **options: Any) -> None:
+        super().__init__(arg, **options)
+        self.device = str(self.options.get("device", "auto"))
+        self.batch_size = _positive_int(self.options, "batch_size", 16)
+        self.beams = _positive_int(self.options, "beams", 4)
+        self.max_length = _positive_int(self.options, "max_length", 256)
+        self.revision: str | None = str(self.options["revision"]) if "revision" in self.options else None
+        self.preset: Preset | None = None
+        #: The one model used for every pair (hub id or absolute path); None for a per-pair preset.
+        self.model_id: str | None = None
+        self.local = False
+        self._models: dict[tuple[str, str | None, str], _Loaded] = {}
+        self._revisions: dict[str, str] = {}
+
+        presets = load_presets()
+        name = arg or presets.default
+        if name in presets.presets:
+            self.preset = presets.presets[name]
+            self.model_id = self.preset.model
+        elif _looks_like_path(name):
+            path = Path(name).expanduser()
+            if not path.is_dir():
+                raise ModelUnavailableError(
+                    f"no model directory at {str(path.resolve())!r}; pass a directory written by "
+                    "save_pretrained(), a hub id such as Helsinki-NLP/opus-mt-en-es, or a preset: "
+                    f"{', '.join(presets.presets)}"
+                )
+            self.model_id = str(path.resolve())
+            self.local = True
+        elif _HUB_ID.match(name):
+            self.model_id = name
+        else:
+            raise ModelUnavailableError(
+                f"hf:{name} is neither a preset ({', '.join(presets.presets)}), an existing directory, "
+                "nor a hub id such as Helsinki-NLP/opus-mt-en-es"
+            )
+
+    @classmethod
+    def availability(cls) -> Availability:
+        missing = [m for m in ("torch", "transformers", "sentencepiece") if importlib.util.find_spec(m) is None]
+        if missing:
+            return Availability(
+                False, f"{', '.join(missing)} not installed; install the extra: pip install 'mtcompare[hf]'"
+            )
+        return Availability(True)
+
+    def pairs(self) -> set[tuple[str, str]]:
+        if self.preset is not None and self.preset.template is not None:
+            return self.preset.served_pairs()
+        return set()
+
+    def model_for(self, source_lang: str, target_lang: str) -> ModelChoice:
+        """The model (hub id or absolute path) that translates this pair."""
+        if self.preset is not None:
+            return self.preset.choose(source_lang, target_lang)
+        assert self.model_id is not None
+        return ModelChoice(self.model_id)
+
+    def hop_signature(self, source_lang: str, target_lang: str) -> HopSignature:
+        model = self.model_for(source_lang, target_lang).model
+        return HopSignature(
+            backend="hf",
+            source_lang=source_lang,
+            target_lang=target_lang,
+            model=model,
+            revision=self._revision_of(model),
+            settings=tuple(sorted({"beams": self.beams, "max_length": self.max_length}.items())),
+        )
+
+    def _revision_of(self, model: str) -> str | None:
+        """A local directory's content hash; a hub model's cached commit, else the revision asked for."""
+        if model in self._revisions:
+            return self._revisions[model]
+        found = _directory_hash(Path(model)) if self.local else _cached_commit(model, self.revision)
+        if found is None:
+            return self.revision
+        self._revisions[model] = found
+        return found
+
+    def _translate_batch(self, texts: list[str], source_lang: str, target_lang: str) -> list[Translation]:
+        choice = self.model_for(source_lang, target_lang)
+        loaded = self._load(choice.model)
+        prefix, generate_args = self._language_setup(loaded, choice, source_lang, target_lang)
+        out = [""] * len(texts)
+        # Longest first, so each batch holds segments of similar length and little padding.
+        todo = sorted((i for i, t in enumerate(texts) if t.strip()), key=lambda i: (-len(texts[i]), i))
+        for start in range(0, len(todo), self.batch_size):
+            chunk = todo[start : start + self.batch_size]
+            for i, text in zip(chunk, self._generate(loaded, [prefix + texts[i] for i in chunk], generate_args)):
+                out[i] = text.strip()
+        return [Translation(text) for text in out]
+
+    def _generate(self, loaded: _Loaded, batch: list[str], generate_args: dict[str, Any]) -> list[str]:
+        import torch
+
+        tokenizer, model = loaded.tokenizer, loaded.model
+        try:
+            with torch.inference_mode():
+                inputs = tokenizer(
+                    batch, return_tensors="pt", padding=True, truncation=True, max_length=self.max_length
+                ).to(loaded.device)
+                torch.manual_seed(0)
+                ids = model.generate(
+                    **inputs,
+                    num_beams=self.beams,
+                    max_new_tokens=self.max_length,
+                    do_sample=False,
+                    **generate_args,
+                )
+        except (RuntimeError, IndexError, ValueError) as exc:
+            raise ExternalCommandError(
+                f"{model.name_or_path} failed on {loaded.device}: {_first_line(exc)}; "
+                "try a smaller --batch-size, or --device cpu"
+            ) from None
+        forced = generate_args.get("forced_bos_token_id")
+        if forced is not None and ids.shape[1] > 1 and bool((ids[:, 1] == forced).all()):
+            # Drop the start token and the forced language token: M2M100's tokenizer does not count
+            # its language tokens as special, so decoding would keep "__fr__" in the text.
+            ids = ids[:, 2:]
+        return list(tokenizer.batch_decode(ids, skip_special_tokens=True))
+
+    def _language_setup(
+        self, loaded: _Loaded, choice: ModelChoice, source_lang: str, target_lang: str
+    ) -> tuple[str, dict[str, Any]]:
+        """The text prefix and generate() arguments that choose the languages for this family."""
+        tokenizer = loaded.tokenizer
+        if loaded.family in ("nllb", "m2m100"):
+            src = self._family_code(loaded, source_lang)
+            tgt = self._family_code(loaded, target_lang)
+            tokenizer.src_lang = src
+            if loaded.family == "nllb":
+                return "", {"forced_bos_token_id": tokenizer.convert_tokens_to_ids(tgt)}
+            return "", {"forced_bos_token_id": tokenizer.get_lang_id(tgt)}
+        if choice.target_token:
+            return choice.target_token + " ", {}
+        known = list(getattr(tokenizer, "supported_language_codes", None) or [])
+        if not known:
+            return "", {}
+        for code in _token_candidates(target_lang):
+            if f">>{code}<<" in known:
+                return f">>{code}<< ", {}
+        raise UnsupportedPairError(
+            f"{choice.model} needs a target-language token and has none for {target_lang!r}; "
+            f"it has: {' '.join(known[:12])}{' …' if len(known) > 12 else ''}"
+        )
+
+    def _family_code(self, loaded: _Loaded, lang: str) -> str:
+        presets = load_presets()
+        code = presets.language_code(loaded.family, lang)
+        if code is None and loaded.family == "m2m100":
+            code = lang.split("-")[0]  # M2M100's codes are ISO 639-1 codes
+        tokenizer = loaded.tokenizer
+        if code is not None:
+            if loaded.family == "m2m100":
+                known = code in getattr(tokenizer, "lang_code_to_token", {code: None})
+            else:
+                known = tokenizer.convert_tokens_to_ids(code) != tokenizer.unk_token_id
+            if known:
+                return code
+        listed = ", ".join(sorted(presets.codes.get(loaded.family, {})))
+        raise UnsupportedPairError(
+            f"{self.spec} ({loaded.family}) has no language code for {lang!r}; it knows: {listed}. "
+            f"Add the code under codes.{loaded.family} in models/{PRESET_FILE}"
+        )
+
+    def _load(self, model_id: str) -> _Loaded:
+        """Tokenizer and model, loaded once per (model, revision, device) and kept in this backend."""
+        device = self._resolve_device()
+        revision = None if self.local else self.revision
+        key = (model_id, revision, device)
+        if key in self._models:
+            return self._models[key]
+        try:
+            from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        except ImportError as exc:
+            raise BackendUnavailableError(
+                f"the hf backend cannot import transformers ({exc}); install the extra: pip install 'mtcompare[hf]'"
+            ) from None
+        try:
+            tokenizer = self._from_pretrained(AutoTokenizer, model_id, revision)
+            model = self._from_pretrained(AutoModelForSeq2SeqLM, model_id, revision)
+        except ImportError as exc:
+            raise BackendUnavailableError(
+                f"cannot load model {model_id!r}: {_first_line(exc)}; install the extra: pip install 'mtcompare[hf]'"
+            ) from None
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelUnavailableError(self._load_error(model_id, exc)) from None
+        model.to(device)
+        model.eval()
+        loaded = _Loaded(tokenizer, model, _family(model.config, tokenizer), device)
+        self._models[key] = loaded
+        return loaded
+
+    def _from_pretrained(self, loader: Any, model_id: str, revision: str | None) -> Any:
+        """From a local directory; or from the Hugging Face cache, downloading only what is missing."""
+        if self.local:
+            return loader.from_pretrained(model_id)
+        try:
+            return loader.from_pretrained(model_id, revision=revision, local_files_only=True)
+        except OSError:
+            if _hub_offline() or not _hub_reachable():
+                raise
+        return loader.from_pretrained(model_id, revision=revision)
+
+    def _load_error(self, model_id: str, exc: BaseException) -> str:
+        """One line: what could not be loaded, why, and how to fix it."""
+        if self.local:
+            return f"cannot load model from {model_id!r}: {_first_line(exc)}"
+        chain = _chain(exc)
+        hint = ""
+        if "/" not in model_id:
+            close = difflib.get_close_matches(model_id, list(load_presets().presets), n=1)
+            hint = f" (did you mean the preset {close[0]!r}?)" if close else ""
+        if "RevisionNotFoundError" in chain:
+            return f"model {model_id!r} has no revision {self.revision!r} on the Hugging Face hub"
+        if "RepositoryNotFoundError" in chain:
+            return (
+                f"no model {model_id!r} on the Hugging Face hub{hint}; if it is gated or private, "
+                "log in with huggingface-cli login"
+            )
+        if "LocalEntryNotFoundError" in chain or "OfflineModeIsEnabled" in chain or _hub_offline():
+            return (
+                f"cannot load model {model_id!r}{hint}: not in the local Hugging Face cache and the hub is "
+                f"unreachable; download it where there is network (huggingface-cli download {model_id}), "
+                "then set HF_HOME to that cache or pass a local directory: --backend hf:/path/to/model"
+            )
+        return f"cannot load model {model_id!r}{hint}: {_first_line(exc)}"
+
+    def _resolve_device(self) -> str:
+        import torch
+
+        if self.device == "auto":
+            if torch.cuda.is_available():
+                return "cuda"
+            mps = getattr(torch.backends, "mps", None)
+            if mps is not None and mps.is_available():
+                return "mps"
+            return "cpu"
+        try:
+            return str(torch.device(self.device))
+        except RuntimeError:
+            raise BackendUnavailableError(
+                f"unknown device {self.device!r}; expected auto, cpu, cuda, cuda:N or mps"
+            ) from None
+
+
+def _family(config: Any, tokenizer: Any) -> str:
+    """marian, nllb or m2m100 from the model's config (NLLB is an M2M100 model with its own tokenizer)."""
+    model_type = getattr(config, "model_type", "") or ""
+    if model_type == "marian":
+        return "marian"
+    if model_type == "m2m_100":
+        return "nllb" if "nllb" in type(tokenizer).__name__.lower() else "m2m100"
+    return model_type or "seq2seq"
+
+
+def _token_candidates(lang: str) -> list[str]:
+    """Codes a multi-target OPUS-MT model may use for ``lang``: 'pt' -> pt, por."""
+    import langcodes
+
+    base = lang.split("-")[0]
+    found = [lang, base]
+    try:
+        found.append(langcodes.Language.get(base).to_alpha3())
+    except (LookupError, ValueError):
+        pass
+    return list(dict.fromkeys(found))
+
+
+def _positive_int(options: Mapping[str, Any], name: str, default: int) -> int:
+    raw = options.get(name, default)
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = 0
+    if value < 1 or (isinstance(raw, float) and raw != value):
+        raise MtcompareError(f"hf option {name} must be a positive whole number, got {raw!r}")
+    return value

@@ -1,0 +1,142 @@
+"""Build tiny but real translation models on disk (Marian, M2M100, NLLB), to test the ``hf`` backend offline.
+
+Vocabularies are trained on ``tests/data/tiny_corpus.txt`` (NTREX English and Spanish news lines); the
+networks have random weights under a fixed seed, so their output is nonsense but deterministic.
+Everything goes through the real ``save_pretrained``/``from_pretrained`` path. Build into a temporary
+directory, never into the repository.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parent / "data" / "tiny_corpus.txt"
+VOCAB_SIZE = 300
+
+
+def train_sentencepiece(work: Path) -> list[str]:
+    """Train a small unigram SentencePiece model on the corpus into ``work/joint.model``; its pieces."""
+    import sentencepiece as spm
+
+    work.mkdir(parents=True, exist_ok=True)
+    spm.SentencePieceTrainer.train(
+        input=str(CORPUS),
+        model_prefix=str(work / "joint"),
+        vocab_size=VOCAB_SIZE,
+        model_type="unigram",
+        character_coverage=1.0,
+        unk_id=0,
+        bos_id=-1,
+        eos_id=-1,
+        pad_id=-1,
+        num_threads=1,
+        minloglevel=2,
+    )
+    processor = spm.SentencePieceProcessor(model_file=str(work / "joint.model"))
+    return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+
+
+def build_tiny_marian(out_dir: Path, target_tokens: tuple[str, ...] = (), seed: int = 0) -> Path:
+    """Write a Marian model and tokenizer to ``out_dir`` (created) and return it.
+
+    ``target_tokens`` such as ``(">>spa<<", ">>cat<<")`` make it a multi-target model, like
+    OPUS-MT's en-ar or en-zh, which needs one of them at the start of every input.
+    """
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = out_dir.with_name(out_dir.name + "-spm")
+    pieces = train_sentencepiece(work)
+    # Marian's layout: </s> and <unk> first, the pieces, <pad> last (also the decoder start token).
+    vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
+    for piece in (*target_tokens, *pieces):
+        vocab.setdefault(piece, len(vocab))
+    vocab["<pad>"] = len(vocab)
+    (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+
+    tokenizer = MarianTokenizer(
+        source_spm=str(work / "joint.model"),
+        target_spm=str(work / "joint.model"),
+        vocab=str(work / "vocab.json"),
+        source_lang="en",
+        target_lang="es",
+        model_max_length=128,
+    )
+    pad = vocab["<pad>"]
+    config = MarianConfig(
+        vocab_size=len(vocab),
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=128,
+        pad_token_id=pad,
+        decoder_start_token_id=pad,
+        eos_token_id=0,
+        forced_eos_token_id=0,
+        init_std=0.5,
+        scale_embedding=True,
+    )
+    torch.manual_seed(seed)
+    model = MarianMTModel(config).eval()
+    model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+    return out_dir
+
+
+def build_tiny_multilingual(out_dir: Path, family: str, seed: int = 0) -> Path:
+    """Write a tiny M2M100-architecture model with an ``m2m100`` or ``nllb`` tokenizer to ``out_dir``.
+
+    The M2M100 tokenizer gets a SentencePiece vocabulary trained on the corpus; the NLLB one a
+    character-level BPE vocabulary. Both carry their family's full set of language tokens.
+    """
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer, NllbTokenizer
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    specials = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    if family == "m2m100":
+        work = out_dir.with_name(out_dir.name + "-spm")
+        vocab = dict(specials)
+        for piece in train_sentencepiece(work):
+            vocab.setdefault(piece, len(vocab))
+        (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        tokenizer = M2M100Tokenizer(vocab_file=str(work / "vocab.json"), spm_file=str(work / "joint.model"))
+    elif family == "nllb":
+        chars = sorted(set(CORPUS.read_text(encoding="utf-8")) - {"\n", " "})
+        vocab = dict(specials)
+        for piece in ("▁", *chars):
+            vocab.setdefault(piece, len(vocab))
+        tokenizer = NllbTokenizer(vocab=vocab, merges=[])
+    else:
+        raise ValueError(f"family must be m2m100 or nllb, not {family!r}")
+    if isinstance(tokenizer, M2M100Tokenizer):  # the language ids follow the vocabulary, as in fairseq
+        size = tokenizer.encoder_size + len(tokenizer.lang_code_to_id) + tokenizer.num_madeup_words
+    else:
+        size = len(tokenizer)
+    config = M2M100Config(
+        vocab_size=size,
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=128,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        init_std=0.5,
+    )
+    torch.manual_seed(seed)
+    model = M2M100ForConditionalGeneration(config).eval()
+    model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+    return out_dir
