@@ -1,0 +1,661 @@
+"""Finding lexicon terms in text: tokens, normalisation, lemmas, and the matcher.
+
+A :class:`Matcher` is built once per (lexicon, language). It cuts a text into word tokens (each Han
+character is a token of its own), folds each token (NFKC; casefold, with Turkish İ→i and I→ı;
+ё→е; one letter for each Arabic-script variant: أ إ آ ٱ → ا, ى ی → ي, ک → ك, ة → ه; no tatweel,
+tashkeel, niqqud, accents or zero-width joiners) and compares it with the words of each form by:
+
+- the folded word itself;
+- its lemma (simplemma), one way only: a text word whose lemma is the form word, or a form word
+  whose lemma is the text word and differs from it by an ending only;
+- small hand-written affix tables where no library serves: Arabic and Hebrew clitics (و ب ل ال …,
+  ו ה ב ל מ ש כ), Arabic, Persian, Hebrew and Kurdish (Kurmanji, Sorani) endings, plural -s;
+- Snowball stems (PyStemmer: ru, tr, de …) when neither word runs more than a few letters past the
+  prefix they share, so that inflection matches and derivation does not ("hükümetinin" ~
+  "hükümet"; "aşırı" is not "aşırılıkçı"). English, Romance, Arabic, Persian and Hebrew stemmers
+  strip derivations too (government → govern; ocupación, ocupado → ocup) and are not used.
+
+A form matches where all its words follow each other, separated only by spaces, a hyphen, an
+apostrophe or a slash; the longest match wins, then the closest. A word never matches inside
+another word, except that a form marked ``compound`` matches as the first or last part of a
+compound of at least three more letters (Bundesregierung, Terrorgefahr). Forms marked
+``case_sensitive`` match their exact spelling, and an all-capitals one (IS) not in all-capitals
+text. Exclusion phrases of the lexicon ("por supuesto", "tax regime") take their words and report
+nothing. A term directly inside quotation marks is also a ``so_called`` occurrence.
+
+Offsets always index the original text: ``text[occ.start:occ.end] == occ.text``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import weakref
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+from .lexicon import Form, Lexicon
+
+__all__ = [
+    "Occurrence",
+    "Matcher",
+    "find_terms",
+    "find_terms_in_lines",
+    "matcher_for",
+    "normalize_form",
+    "tokenize",
+]
+
+SO_CALLED = "so_called"
+_QUOTED_NAMES = frozenset({"ru", "uk", "be"})
+OPENING_QUOTES = frozenset("\"'“”„‟«»‘’‚‛‹›「『")
+CLOSING_QUOTES = frozenset("\"'“”«»‘’‹›」』")
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One lexicon form found in a text; ``text[start:end] == self.text`` in the text searched."""
+
+    start: int
+    end: int
+    text: str
+    concept: str
+    form: str
+    frame: str
+    lang: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Occurrence:
+        return cls(
+            start=int(d["start"]),
+            end=int(d["end"]),
+            text=str(d["text"]),
+            concept=str(d["concept"]),
+            form=str(d["form"]),
+            frame=str(d["frame"]),
+            lang=str(d["lang"]),
+        )
+
+
+# --- tokens -------------------------------------------------------------------------------------
+
+_HAN = "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HEBREW_LETTER = "\u05d0-\u05ea"
+
+
+@lru_cache(maxsize=1)
+def _token_pattern() -> re.Pattern[str]:
+    """Words are runs of letters and digits with their combining marks; a Han character stands alone.
+
+    Python's ``\\w`` leaves out combining marks (Arabic tashkeel, Hebrew niqqud, decomposed accents),
+    so they are added; so are a geresh or gershayim between two Hebrew letters (דאע"ש, ג'יהאד) and a
+    zero-width (non-)joiner inside a word (تروریست‌ها).
+    """
+    ranges: list[str] = []
+    start = prev = -2
+    for cp in range(0x0300, 0x10000):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if cp != prev + 1:
+                if start >= 0:
+                    ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+                start = cp
+            prev = cp
+    ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+    marks = "".join(ranges)
+    letter = rf"[^\W_{_HAN}]"
+    geresh = rf"(?<=[{_HEBREW_LETTER}])[\"'\u05f3\u05f4](?=[{_HEBREW_LETTER}])"
+    joiner = rf"[\u200c\u200d](?={letter})"  # Persian writes suffixes after a zero-width non-joiner
+    return re.compile(rf"[{_HAN}]|{letter}(?:{letter}|[{marks}]|{geresh}|{joiner})*")
+
+
+def tokenize(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, word)`` for every word token of ``text``, in order."""
+    return [(m.start(), m.end(), m.group()) for m in _token_pattern().finditer(text)]
+
+
+# Between the words of a multi-word form: spaces, a hyphen, an apostrophe (l'EI, d'occupation), a
+# slash (YPG/PKK), a zero-width (non-)joiner or a soft hyphen — never a comma; a full stop only
+# after a one-letter abbreviation (т. н.). Han characters of one form follow each other directly.
+_GAP = re.compile(r"[\s\u00ad\u200b-\u200d\-\u2010\u2011'\u2019\u02bc/]{0,4}")
+_ABBREVIATION_GAP = re.compile(r"\.\s?")
+_HAN_CHAR = re.compile(rf"[{_HAN}]")
+
+
+def _joined(text: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
+    """Whether two consecutive tokens may be consecutive words of one form."""
+    start, end = left[1], right[0]
+    if start == end:
+        return True
+    if _HAN_CHAR.fullmatch(left[2]) and _HAN_CHAR.fullmatch(right[2]):
+        return False
+    if _GAP.fullmatch(text, start, end):
+        return True
+    return len(left[2]) == 1 and _ABBREVIATION_GAP.fullmatch(text, start, end) is not None
+
+
+# --- folding ------------------------------------------------------------------------------------
+
+_LETTER_MAP = str.maketrans(
+    {
+        "ё": "е",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ک": "ك",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ە": "ه",
+        "ھ": "ه",
+        "ـ": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u00ad": None,
+        "\u05f3": None,
+        "\u05f4": None,
+        "'": None,
+        '"': None,
+        "’": None,
+    }
+)
+_TURKIC = frozenset({"tr", "az", "kmr", "crh", "tt", "gag"})
+
+
+def _strip_marks(s: str) -> str:
+    decomposed = unicodedata.normalize("NFD", s)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")))
+
+
+def _lower(word: str, turkic: bool) -> str:
+    word = unicodedata.normalize("NFKC", word)
+    if turkic:
+        word = word.replace("I", "ı").replace("İ", "i")
+    return word.lower()
+
+
+def _fold(word: str, turkic: bool) -> str:
+    """The comparison form of a word: lower case, one letter per Arabic-script variant, no marks."""
+    folded = _strip_marks(_lower(word, turkic).casefold().translate(_LETTER_MAP))
+    return folded.replace("ı", "i") if turkic else folded
+
+
+# --- per-language morphology --------------------------------------------------------------------
+
+_SNOWBALL = {
+    "ca": "catalan", "cs": "czech", "da": "danish", "de": "german", "el": "greek", "es": "spanish",
+    "et": "estonian", "eu": "basque", "fi": "finnish", "fr": "french", "ga": "irish", "gl": "portuguese",
+    "hu": "hungarian", "hy": "armenian", "id": "indonesian", "it": "italian", "lt": "lithuanian",
+    "nb": "norwegian", "nl": "dutch", "nn": "norwegian", "no": "norwegian", "pl": "polish",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian", "sv": "swedish", "tr": "turkish",
+    "uk": "russian",
+}  # fmt: skip
+# Snowball's stemmers for these languages strip derivational endings too (government → govern,
+# ocupación → ocup ← ocupado, إرهابي → ارهاب): simplemma's large dictionaries and the affix tables
+# below serve them better.
+_NO_STEMMER = frozenset({"en", "ar", "fa", "he", "fr", "es", "ca", "gl", "pt", "it", "ro"})
+_PLURAL_S = ("s", "es")
+# When stems match: how many letters the form word and the text word may each run past the prefix
+# they share. Agglutinative languages add long endings to a form written in full ("güçlerin").
+_STEM_REST = {"tr": (1, 7), "fi": (1, 6), "hu": (1, 6), "de": (3, 3), "ru": (3, 3), "uk": (3, 3), "pl": (3, 3)}
+
+_HEBREW_CLITICS = "ושהבכלמ"
+# Hand-written affix tables, kept small: clitics (text side only), articles (text and forms) and
+# inflectional endings (both sides). A word keeps at least three letters after stripping.
+_AFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {"suffixes": ("s",)},
+    **{lang: {"suffixes": _PLURAL_S} for lang in ("fr", "es", "ca", "gl", "pt", "it")},
+    "ar": {
+        "clitics": ("وال", "بال", "فال", "كال", "ولل", "فلل", "لل", "ال", "و", "ف", "ب", "ل", "ك"),
+        "articles": ("ال",),
+        "suffixes": ("ات", "ون", "ين", "ان", "ة", "ها", "هم", "هما", "هن", "كم", "نا"),
+    },
+    "fa": {"suffixes": ("هایی", "های", "ها", "یان", "گان", "ان", "ات", "ین")},
+    "he": {
+        "clitics": tuple(a + b for a in _HEBREW_CLITICS for b in _HEBREW_CLITICS) + tuple(_HEBREW_CLITICS),
+        "articles": ("ה",),
+        "suffixes": ("ים", "ות"),
+    },
+    "kmr": {
+        "suffixes": ("ekê", "ekî", "eke", "ekan", "ekên", "yên", "yan", "yê", "ya", "ên", "an", "ê", "a", "î"),
+    },
+    "ckb": {
+        "suffixes": (
+            "ەکانی", "ەکان", "ەکەی", "ەکە", "یەکان", "یەکە", "یەک", "ێکی", "ێک", "کان", "کە", "انی", "ان", "ی", "ە",
+        ),
+    },
+}  # fmt: skip
+_TA_MARBUTA = frozenset({"ar"})
+_AGGLUTINATIVE = frozenset({"tr", "az", "fi", "hu", "et"})
+
+
+@dataclass(frozen=True)
+class _Profile:
+    lang: str
+    turkic: bool
+    lemma_lang: str | None
+    stemmer: str | None
+    stem_rest: tuple[int, int]
+    clitics: tuple[str, ...]
+    articles: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    ta_marbuta: bool
+    form_lemmas: bool  # False where short endings derive new words (Turkish -ma, -an): stems serve
+    min_root: int = 3
+
+
+@lru_cache(maxsize=1)
+def _lemmatizer() -> Any:
+    """One simplemma lemmatizer whose dictionary cache holds every language we lemmatise.
+
+    simplemma's module-level ``lemmatize`` keeps 8 dictionaries; a run over more languages would
+    reload one from disk (half a second) on every switch.
+    """
+    from simplemma import Lemmatizer
+    from simplemma.strategies import DefaultStrategy
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    factory = DefaultDictionaryFactory(cache_max_size=64)
+    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
+
+
+@lru_cache(maxsize=64)
+def _profile(lang: str) -> _Profile:
+    from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
+
+    base = lang.split("-")[0]
+    turkic = base in _TURKIC
+
+    def folded(items: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted({_fold(a, turkic) for a in items}, key=len, reverse=True))
+
+    affixes = _AFFIXES.get(base, {})
+    return _Profile(
+        lang=base,
+        turkic=turkic,
+        lemma_lang=base if base in SUPPORTED_LANGUAGES else None,
+        stemmer=None if base in _NO_STEMMER else _SNOWBALL.get(base),
+        stem_rest=_STEM_REST.get(base, (2, 2)),
+        clitics=folded(affixes.get("clitics", ())),
+        articles=folded(affixes.get("articles", ())),
+        suffixes=folded(affixes.get("suffixes", ())),
+        ta_marbuta=base in _TA_MARBUTA,
+        form_lemmas=base not in _AGGLUTINATIVE,
+    )
+
+
+def normalize_form(text: str, lang: str) -> tuple[str, ...]:
+    """The folded words of a form, as compared for duplicates: ("so", "called") for "So-called"."""
+    turkic = lang.split("-")[0] in _TURKIC
+    return tuple(_fold(word, turkic) for _, _, word in tokenize(text))
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+@dataclass(frozen=True)
+class _Word:
+    """One word, of a text or of a form, with everything needed to compare it."""
+
+    surface: str  # NFKC, case kept: what a case-sensitive form compares
+    base: str  # folded
+    bare: frozenset[str]  # base, and base without clitics (text) or article (form)
+    keys: frozenset[str]  # bare, with inflectional endings stripped; a text word's lemmas too
+    lemmas: frozenset[str]  # a text word's lemmas (of the word and of the word without clitics)
+    lemma: str | None  # a form word's lemma when it differs from the form by an ending only
+    stem: str | None
+    cased_upper: bool  # has cased letters, all upper case
+
+
+class _Morphology:
+    """Folding, lemmas, stems and affixes for one language, with a cache per distinct word.
+
+    A form word's lemma is used only when it differs from the form by an ending ("militiamen" →
+    "militiaman", "силы" → "сила"), never when it is a shorter derivation ("aşırılıkçı" →
+    "aşırı", "excessive"); a form that is itself an inflected other word ("sözde" = söz + locative)
+    is marked ``inflect: false`` in the lexicon.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.profile = _profile(lang)
+        self._stemmer: Any = None
+        if self.profile.stemmer:
+            import Stemmer
+
+            self._stemmer = Stemmer.Stemmer(self.profile.stemmer)
+        self._cache: dict[str, _Word] = {}
+
+    def word(self, token: str, *, in_form: bool = False, inflect: bool = True) -> _Word:
+        cache_key = token if not in_form else f"\0{int(inflect)}{token}"
+        hit = self._cache.get(cache_key)
+        if hit is not None:
+            return hit
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+        p = self.profile
+        surface = unicodedata.normalize("NFKC", token)
+        base = _fold(token, p.turkic)
+        bare = {base}
+        for prefix in p.articles if in_form else p.clitics:
+            if base.startswith(prefix) and len(base) - len(prefix) >= 2:
+                bare.add(base[len(prefix) :])
+        keys = set(bare)
+        lemmas: set[str] = set()
+        lemma = stem = None
+        if inflect:
+            keys |= self._strip_endings(bare)
+            if p.lemma_lang:
+                lemmatize = _lemmatizer().lemmatize
+                found = _fold(lemmatize(surface, p.lemma_lang), p.turkic)
+                if in_form:
+                    if found and found != base and p.form_lemmas and self._differs_by_ending(base, found):
+                        lemma = found
+                else:
+                    lemmas.add(found)
+                    for clitic_free in bare - {base}:  # והממשלה → ממשלה, then its lemma
+                        lemmas.add(_fold(lemmatize(clitic_free, p.lemma_lang), p.turkic))
+                    lemmas.discard("")
+                    keys |= lemmas
+            if self._stemmer is not None:
+                stem = _fold(self._stemmer.stemWord(_lower(token, p.turkic)), p.turkic)
+        word = _Word(
+            surface=surface,
+            base=base,
+            bare=frozenset(bare),
+            keys=frozenset(k for k in keys if k),
+            lemmas=frozenset(lemmas),
+            lemma=lemma,
+            stem=stem,
+            cased_upper=surface.isupper(),
+        )
+        self._cache[cache_key] = word
+        return word
+
+    def _strip_endings(self, roots: set[str]) -> set[str]:
+        p = self.profile
+        out = set()
+        for root in roots:
+            for suffix in p.suffixes:
+                if root.endswith(suffix) and len(root) - len(suffix) >= p.min_root:
+                    stripped = root[: -len(suffix)]
+                    out.add(stripped)
+                    if p.ta_marbuta and stripped.endswith("ت"):
+                        out.add(stripped[:-1] + "ه")
+        return out
+
+    @staticmethod
+    def _differs_by_ending(word: str, lemma: str) -> bool:
+        """Whether a lemma is the word less an ending: militiamen ~ militiaman, not aşırılıkçı ~ aşırı."""
+        return abs(len(word) - len(lemma)) <= 3 and _shared_prefix(word, lemma) >= min(len(word), len(lemma)) - 2
+
+    def stems_agree(self, form: _Word, text: _Word) -> bool:
+        """Equal stems, and each word runs at most a few letters past the prefix they share."""
+        if form.stem is None or form.stem != text.stem or len(form.stem) < 3:
+            return False
+        shared = _shared_prefix(form.base, text.base)
+        form_rest, text_rest = self.profile.stem_rest
+        return len(form.base) - shared <= form_rest and len(text.base) - shared <= text_rest
+
+
+# --- compiled forms -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _FormWord:
+    word: _Word
+    case_sensitive: bool
+    inflect: bool
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A compiled lexicon form (``form``) or an exclusion phrase (``form is None``)."""
+
+    form: Form | None
+    words: tuple[_FormWord, ...]
+    acronym: bool = False  # a case-sensitive all-capitals word: suppressed in all-capitals text
+    compound: str = "none"
+
+
+def _word_matches(morph: _Morphology, fw: _FormWord, w: _Word) -> int:
+    """How well a text word matches a form word, best first: 4 the same folded word; 3 one is the
+    other's lemma; 2 one is the other without clitics or endings; 1 both reduce to the same word or
+    stem; 0 no match. Among forms of equal length the better match wins (ממשלות: ממשלה, not ממשל)."""
+    form = fw.word
+    if fw.case_sensitive:
+        return 4 if w.surface == form.surface else 0
+    if w.base == form.base:
+        return 4
+    if not fw.inflect:
+        return 2 if form.base in w.bare else 0
+    if form.base in w.lemmas or (form.lemma is not None and (form.lemma == w.base or form.lemma in w.lemmas)):
+        return 3
+    if form.base in w.keys or w.base in form.keys:
+        return 2
+    if form.keys & w.keys or morph.stems_agree(form, w):
+        return 1
+    return 0
+
+
+class Matcher:
+    """Finds the forms of one lexicon in texts of one language. Build once, call :meth:`find` often."""
+
+    def __init__(self, lexicon: Lexicon, lang: str) -> None:
+        self.lexicon = lexicon
+        self.lang = lexicon.resolve_lang(lang)
+        self._morph = _Morphology(self.lang)
+        self._with_quotes = SO_CALLED in lexicon.concepts
+        self._names_quoted = self.lang.split("-")[0] in _QUOTED_NAMES
+        self._index: dict[str, list[_Entry]] = {}
+        self._compounds: list[_Entry] = []
+        for form in lexicon.forms(self.lang):
+            self._add(self._compile(form.text, form))
+        for phrase in lexicon.exclusions(self.lang):
+            self._add(self._compile(phrase, None))
+        self._starts: dict[str, tuple[tuple[_Entry, int], ...]] = {}
+        self._compound_hits: dict[str, _Entry | None] = {}
+
+    def _compile(self, text: str, form: Form | None) -> _Entry:
+        cs = bool(form and form.case_sensitive)
+        inflect = form.inflect if form else True
+        words = tuple(
+            _FormWord(self._morph.word(tok, in_form=True, inflect=inflect and not cs), cs, inflect and not cs)
+            for _, _, tok in tokenize(text)
+        )
+        acronym = cs and any(fw.word.cased_upper for fw in words)
+        compound = form.compound if form and len(words) == 1 and not cs else "none"
+        return _Entry(form=form, words=words, acronym=acronym, compound=compound)
+
+    def _add(self, entry: _Entry) -> None:
+        if not entry.words:
+            return
+        first = entry.words[0]
+        keys = {first.word.base} if first.case_sensitive or not first.inflect else set(first.word.keys)
+        if first.word.lemma:
+            keys.add(first.word.lemma)
+        if first.word.stem:
+            keys.add("\0" + first.word.stem)
+        for key in keys:
+            self._index.setdefault(key, []).append(entry)
+        if entry.compound != "none":
+            self._compounds.append(entry)
+
+    def _starting_at(self, token: str) -> tuple[tuple[_Entry, int], ...]:
+        """Entries whose first word matches ``token``, with the quality of that match."""
+        hit = self._starts.get(token)
+        if hit is not None:
+            return hit
+        if len(self._starts) > 200_000:
+            self._starts.clear()
+        w = self._morph.word(token)
+        seen: dict[int, _Entry] = {}
+        for key in (*w.keys, "\0" + w.stem if w.stem else ""):
+            for entry in self._index.get(key, ()):
+                seen.setdefault(id(entry), entry)
+        found = []
+        for entry in seen.values():
+            quality = _word_matches(self._morph, entry.words[0], w)
+            if quality:
+                found.append((entry, quality))
+        result = tuple(found)
+        self._starts[token] = result
+        return result
+
+    def _compound_at(self, token: str) -> _Entry | None:
+        """A form marked ``compound`` as the first (modifier) or last (head) part of a longer word.
+
+        The word must have at least three letters besides the form; for a head, the word's stem may
+        end in the form's stem (Kurdenmilizen ends in miliz); the longest such form wins.
+        """
+        if token in self._compound_hits:
+            return self._compound_hits[token]
+        w = self._morph.word(token)
+        found = None
+        for entry in self._compounds:
+            fw = entry.words[0].word
+            if len(w.base) < len(fw.base) + 3:
+                continue
+            modifier = entry.compound in ("modifier", "both") and w.base.startswith(fw.base)
+            head = entry.compound in ("head", "both") and (
+                w.base.endswith(fw.base) or bool(w.stem and fw.stem and w.stem.endswith(fw.stem))
+            )
+            if (modifier or head) and (found is None or len(fw.base) > len(found.words[0].word.base)):
+                found = entry
+        self._compound_hits[token] = found
+        return found
+
+    def find(self, text: str, *, include_unwatched: bool = False) -> list[Occurrence]:
+        """Occurrences of lexicon forms in ``text``, sorted, non-overlapping, longest match first.
+
+        Forms marked ``watch: false`` are matched (so that they take their words) but reported only
+        with ``include_unwatched=True``, which the shift tracer uses to see what replaced a term.
+        """
+        tokens = tokenize(text)
+        words = [self._morph.word(tok) for _, _, tok in tokens]
+        found: list[Occurrence] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            best: tuple[tuple[int, int, int], _Entry] | None = None
+            for entry, quality in self._starting_at(tokens[i][2]):
+                size = len(entry.words)
+                if i + size > n:
+                    continue
+                score = quality
+                for j in range(1, size):
+                    if not _joined(text, tokens[i + j - 1], tokens[i + j]):
+                        score = 0
+                        break
+                    q = _word_matches(self._morph, entry.words[j], words[i + j])
+                    if not q:
+                        score = 0
+                        break
+                    score += q
+                if not score or (entry.acronym and _in_capitals(tokens, words, i, size, text)):
+                    continue
+                rank = (size, int(entry.form is None), score)
+                if best is None or rank > best[0]:
+                    best = (rank, entry)
+            if best is None and self._compounds:
+                compound = self._compound_at(tokens[i][2])
+                if compound is not None:
+                    best = ((1, 0, 0), compound)
+            if best is None:
+                i += 1
+                continue
+            entry = best[1]
+            size = len(entry.words)
+            form = entry.form
+            if form is not None and (form.watch or include_unwatched):
+                start, end = tokens[i][0], tokens[i + size - 1][1]
+                found.append(Occurrence(start, end, text[start:end], form.concept, form.text, form.frame, self.lang))
+            i += size
+        if self._with_quotes and found:
+            found = self._add_scare_quotes(text, found)
+        return found
+
+    def _add_scare_quotes(self, text: str, found: list[Occurrence]) -> list[Occurrence]:
+        """A term directly inside quotation marks is a distancing (so-called) occurrence too.
+
+        The occurrence is the opening quotation mark (so that occurrences never overlap); its form
+        is the pair, e.g. "“…”". In Russian, Ukrainian and Belarusian, names of organisations are
+        quoted by convention («Исламское государство»), so a quoted capitalised term does not count.
+        """
+        extra: list[Occurrence] = []
+        k = 0
+        while k < len(found):
+            occ = found[k]
+            q = occ.start - 1
+            if q < 0 or text[q] not in OPENING_QUOTES or (q > 0 and text[q - 1].isalnum()) or occ.concept == SO_CALLED:
+                k += 1
+                continue
+            if self._names_quoted and occ.text[:1].isupper():
+                k += 1
+                continue
+            last = k
+            while last + 1 < len(found) and _GAP.fullmatch(text, found[last].end, found[last + 1].start):
+                if found[last].end < len(text) and text[found[last].end] in CLOSING_QUOTES:
+                    break
+                last += 1
+            end = found[last].end
+            closes = end < len(text) and text[end] in CLOSING_QUOTES
+            if closes and (end + 1 == len(text) or not text[end + 1].isalnum()):
+                pair = f"{text[q]}…{text[end]}"
+                extra.append(Occurrence(q, q + 1, text[q], SO_CALLED, pair, "delegitimising", self.lang))
+            k = last + 1
+        return sorted(found + extra, key=lambda o: o.start) if extra else found
+
+
+def _in_capitals(tokens: list[tuple[int, int, str]], words: list[_Word], i: int, size: int, text: str) -> bool:
+    """Whether the words around an acronym are all capitals too (a headline: "THIS IS IT")."""
+    line_start = text.rfind("\n", 0, tokens[i][0]) + 1
+    line_end = text.find("\n", tokens[i + size - 1][1])
+    line_end = len(text) if line_end < 0 else line_end
+    around = [
+        words[j]
+        for j in (*range(max(0, i - 3), i), *range(i + size, min(len(tokens), i + size + 3)))
+        if line_start <= tokens[j][0] < line_end and any(c.isalpha() for c in tokens[j][2])
+    ]
+    cased = [w for w in around if w.surface.lower() != w.surface.upper()]
+    return bool(cased) and all(w.cased_upper for w in cased)
+
+
+# --- convenience --------------------------------------------------------------------------------
+
+_MATCHERS: weakref.WeakKeyDictionary[Lexicon, dict[str, Matcher]] = weakref.WeakKeyDictionary()
+
+
+def matcher_for(lang: str, lexicon: Lexicon | None = None) -> Matcher:
+    """The cached :class:`Matcher` for ``lang`` and ``lexicon`` (the default lexicon when None)."""
+    lexicon = lexicon if lexicon is not None else Lexicon.default()
+    code = lexicon.resolve_lang(lang)  # 'arb', 'ar' and 'ar-EG' share one matcher
+    per_lexicon = _MATCHERS.setdefault(lexicon, {})
+    matcher = per_lexicon.get(code)
+    if matcher is None:
+        matcher = per_lexicon[code] = Matcher(lexicon, code)
+    return matcher
+
+
+def find_terms(
+    text: str, lang: str, lexicon: Lexicon | None = None, *, include_unwatched: bool = False
+) -> list[Occurrence]:
+    """Occurrences of lexicon terms in ``text`` (the default lexicon when ``lexicon`` is None)."""
+    return matcher_for(lang, lexicon).find(text, include_unwatched=include_unwatched)
+
+
+def find_terms_in_lines(
+    text: str, lang: str, lexicon: Lexicon | None = None, *, include_unwatched: bool = False
+) -> Iterator[tuple[int, Occurrence]]:
+    """``(line_no, occurrence)`` for each line (1-based); offsets index that line, without its newline."""
+    matcher = matcher_for(lang, lexicon)
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        for occ in matcher.find(line, include_unwatched=include_unwatched):
+            yield line_no, occ
