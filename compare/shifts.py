@@ -110,14 +110,20 @@ def _same_form(a: Occurrence, b: Occurrence) -> bool:
 def _pivot_form(
     occurrence: Occurrence, pair: int | None, found: Sequence[Occurrence], unknown: Sequence[str]
 ) -> tuple[str | None, str | None]:
-    """(form, text) of the concept in a pivot hop, ``untranslated`` when the engine passed it through."""
-    words = set(_TOKEN.findall(occurrence.text))
+    """(form, text) of the concept in a pivot hop; ``untranslated`` when the engine passed it through.
+
+    A form counts as untranslated when every word of it is one the engine marked unknown ("SDF" in
+    "SDF milicias"), not when only a part is ("Kurdish milicias" is a Spanish rendering).
+    """
+    unknown_set = set(unknown)
     if pair is not None:
         hit = found[pair]
-        if unknown and set(_TOKEN.findall(hit.text)) & set(unknown):
+        words = _TOKEN.findall(hit.text)
+        if words and unknown_set.issuperset(words):
             return UNTRANSLATED, hit.text
         return hit.form, hit.text
-    if words & set(unknown):
+    words = _TOKEN.findall(occurrence.text)
+    if words and unknown_set.issuperset(words):
         return UNTRANSLATED, occurrence.text
     return None, None
 
