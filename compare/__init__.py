@@ -18,6 +18,8 @@ from .errors import (
     UnknownLanguageError,
     UnsupportedPairError,
 )
+from .lexicon import Lexicon
+from .matching import Occurrence, find_terms
 from .results import Hop, HopSignature, Path, RoundTrip, Segment, Shift, Signature, Translation
 from .roundtrip import roundtrip, run_path, translate
 from .text import read_text, segment_text
@@ -28,6 +30,8 @@ __all__ = [
     "Hop",
     "HopSignature",
     "InputError",
+    "Lexicon",
+    "Occurrence",
     "LexiconError",
     "ModelUnavailableError",
     "MtcompareError",
@@ -40,6 +44,7 @@ __all__ = [
     "UnknownLanguageError",
     "UnsupportedPairError",
     "__version__",
+    "find_terms",
     "read_text",
     "roundtrip",
     "run_path",

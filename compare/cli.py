@@ -111,7 +111,9 @@ def _render_rich(make: Callable[[Any], None], output: Path | None) -> None:
     from rich.console import Console
 
     if output is None:
-        make(Console())
+        # Piped into a file or a pager, tables get room (160 columns) unless COLUMNS says otherwise.
+        wide = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
+        make(Console(width=wide))
         return
     console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115
     make(console)

@@ -66,18 +66,25 @@ def align_span(source: str, target: str, start: int, end: int, lang: str) -> str
         return None
     first, last = inside[0], inside[-1] + 1
     hit: list[int] = []
+    unmatched: list[tuple[int, int, int, int, int]] = []  # (source token, block i1, i2, j1, j2)
     matcher = SequenceMatcher(a=src_lemmas, b=tgt_lemmas, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        lo, hi = max(i1, first), min(i2, last)
-        if lo >= hi or op == "delete":
-            continue
-        if op == "equal":
-            hit += range(j1 + lo - i1, j1 + hi - i1)
-        elif op == "replace":
+        for k in range(max(i1, first), min(i2, last)):
+            if op == "equal":
+                hit.append(j1 + k - i1)
+            elif op == "replace":
+                unmatched.append((k, i1, i2, j1, j2))
+    for k, i1, i2, j1, j2 in unmatched:
+        # A word of the span that recurs nearby anchors it ("Kurdish militias" -> "militias of
+        # Kurdish"); otherwise its position in the replaced block maps proportionally.
+        lo, hi = (min(hit) - 3, max(hit) + 4) if hit else (j1, j2)
+        near = [j for j in range(max(lo, 0), min(hi, len(tgt_lemmas))) if tgt_lemmas[j] == src_lemmas[k]]
+        if near:
+            hit.append(near[0])
+        else:
             scale = (j2 - j1) / (i2 - i1)
-            a = j1 + int((lo - i1) * scale)
-            b = max(a + 1, j1 + round((hi - i1) * scale))
-            hit += range(a, min(b, j2))
+            a = j1 + int((k - i1) * scale)
+            hit += range(a, max(a + 1, j1 + round((k - i1 + 1) * scale)))
     if not hit:
         return None
     return target[tgt_spans[min(hit)][0] : tgt_spans[max(hit)][1]]
@@ -86,21 +93,45 @@ def align_span(source: str, target: str, start: int, end: int, lang: str) -> str
 # --- pairing occurrences of one concept across two texts ---------------------------------------------
 
 
-def _pair(left: Sequence[Occurrence], left_len: int, right: Sequence[Occurrence], right_len: int) -> dict[int, int]:
-    """Pair occurrences of the same concept by nearest relative position; {left index: right index}."""
+def _pair(
+    left: Sequence[Occurrence],
+    left_len: int,
+    right: Sequence[Occurrence],
+    right_len: int,
+    preferred: set[int] | None = None,
+) -> dict[int, int]:
+    """Pair occurrences of the same concept; {left index: right index}.
+
+    Right-hand occurrences in ``preferred`` (the watched ones) are taken first, then the nearest by
+    relative position, so a generic counterpart ("forces") only stands in when no watched form does.
+    """
     candidates = []
     for i, a in enumerate(left):
         for j, b in enumerate(right):
             if a.concept == b.concept:
                 distance = abs(a.start / max(left_len, 1) - b.start / max(right_len, 1))
-                candidates.append((distance, i, j))
+                rank = 0 if preferred is None or j in preferred else 1
+                candidates.append((rank, distance, i, j))
     pairs: dict[int, int] = {}
     used: set[int] = set()
-    for _, i, j in sorted(candidates):
+    for _, _, i, j in sorted(candidates):
         if i not in pairs and j not in used:
             pairs[i] = j
             used.add(j)
     return pairs
+
+
+def _find_all(text: str, lang: str, lexicon: Lexicon) -> tuple[list[Occurrence], set[int]]:
+    """Every form of the lexicon in ``text``, and the indices of the watched ones among them.
+
+    Unwatched forms (generic counterparts such as "troops", "forces") are what a term may have become;
+    they are never reported as occurrences of their own.
+    """
+    from .matching import find_terms
+
+    every = find_terms(text, lang, lexicon, include_unwatched=True)
+    watched = {(o.start, o.end, o.concept) for o in find_terms(text, lang, lexicon)}
+    return every, {k for k, o in enumerate(every) if (o.start, o.end, o.concept) in watched}
 
 
 def _same_form(a: Occurrence, b: Occurrence) -> bool:
@@ -145,13 +176,13 @@ def trace_segment(
     back_hop = hops[-1]
     back = back_hop.segments[segment_id]
     src_occ = find_terms(source, source_lang, lexicon)
-    back_occ = find_terms(back, back_hop.lang, lexicon)
+    back_occ, back_watched = _find_all(back, back_hop.lang, lexicon)
     pivots = []
     for hop in hops[:-1]:
         text = hop.segments[segment_id]
-        found = find_terms(text, hop.lang, lexicon)
-        pivots.append((found, _pair(src_occ, len(source), found, len(text)), hop.unknown[segment_id]))
-    to_back = _pair(src_occ, len(source), back_occ, len(back))
+        found, watched = _find_all(text, hop.lang, lexicon)
+        pivots.append((found, _pair(src_occ, len(source), found, len(text), watched), hop.unknown[segment_id]))
+    to_back = _pair(src_occ, len(source), back_occ, len(back), back_watched)
 
     shifts: list[Shift] = []
     for i, occ in enumerate(src_occ):
@@ -197,7 +228,7 @@ def trace_segment(
         )
     paired_back = set(to_back.values())
     for j, hit in enumerate(back_occ):
-        if j in paired_back:
+        if j in paired_back or j not in back_watched:
             continue
         shifts.append(
             Shift(

@@ -43,9 +43,11 @@ def cache_dir(tmp_path: Path) -> Path:
 
 def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m compare`` for real, in a subprocess, as a user would."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}  # as from a plain shell
     proc = subprocess.run(
         [sys.executable, "-m", "compare", *args],
         input=stdin,
+        env=env,
         capture_output=True,
         cwd=cwd or ROOT,
         timeout=300,

@@ -42,8 +42,11 @@ def upper_command(tmp_path: Path) -> str:
 def test_file_tsv_keyed_by_source(tsv: Path) -> None:
     backend = load_backend(f"file:{tsv}")
     out = backend.translate(list(reversed(SEGMENTS)), "en", "es")
-    assert [t.text for t in out] == ["Hola.", "Los terroristas de Daesh fueron trasladados.",
-                                     "Las llamadas Fuerzas Democráticas Sirias."]
+    assert [t.text for t in out] == [
+        "Hola.",
+        "Los terroristas de Daesh fueron trasladados.",
+        "Las llamadas Fuerzas Democráticas Sirias.",
+    ]
     assert backend.pairs() == {("en", "es")}
     sig = backend.hop_signature("en", "es")
     assert sig.model == "gpt.tsv" and len(sig.revision or "") == 12
@@ -92,7 +95,9 @@ def test_command_not_found() -> None:
 
 
 def test_unknown_backend_lists_registered() -> None:
-    with pytest.raises(BackendUnavailableError, match="unknown backend 'deepl'; registered: apertium, command, file, hf"):
+    with pytest.raises(
+        BackendUnavailableError, match="unknown backend 'deepl'; registered: apertium, command, file, hf"
+    ):
         load_backend("deepl")
 
 

@@ -38,8 +38,19 @@ def test_help_and_import_do_not_load_torch() -> None:
 
 def test_roundtrip_json_document(apertium: str, article_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "rt.json"
-    proc = run_cli("roundtrip", str(article_path), "--via", "es,ca", "--format", "json", "-o", str(out),
-                   "--cache-dir", str(tmp_path / "c"), "--no-terms")
+    proc = run_cli(
+        "roundtrip",
+        str(article_path),
+        "--via",
+        "es,ca",
+        "--format",
+        "json",
+        "-o",
+        str(out),
+        "--cache-dir",
+        str(tmp_path / "c"),
+        "--no-terms",
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["source_lang"] == "en" and len(doc["segments"]) == 12
@@ -49,8 +60,16 @@ def test_roundtrip_json_document(apertium: str, article_path: Path, tmp_path: Pa
 
 
 def test_roundtrip_table_from_stdin(apertium: str, tmp_path: Path) -> None:
-    proc = run_cli("roundtrip", "-", "--via", "es", "--no-terms", "--cache-dir", str(tmp_path),
-                   stdin="The terrorists left.\n".encode())
+    proc = run_cli(
+        "roundtrip",
+        "-",
+        "--via",
+        "es",
+        "--no-terms",
+        "--cache-dir",
+        str(tmp_path),
+        stdin=b"The terrorists left.\n",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "en>es>en (apertium)" in proc.stdout and "terroristas" in proc.stdout
 
@@ -84,8 +103,9 @@ def test_backends_json() -> None:
         (["translate", "-", "--to", "es", "--backend", "command:no-such-mt"], b"Hi.", ["command not found"]),
     ],
 )
-def test_bad_input_one_line(apertium: str, tmp_path: Path, args: list[str], stdin: bytes | None,
-                            needles: list[str]) -> None:
+def test_bad_input_one_line(
+    apertium: str, tmp_path: Path, args: list[str], stdin: bytes | None, needles: list[str]
+) -> None:
     assert_one_line_error(run_cli(*args, "--no-cache", stdin=stdin, cwd=tmp_path), *needles)
 
 
@@ -98,8 +118,9 @@ def test_not_utf8_names_offset(tmp_path: Path) -> None:
 def test_failing_command_shows_its_stderr(tmp_path: Path) -> None:
     script = tmp_path / "boom.py"
     script.write_text("import sys\nsys.stderr.write('CUDA out of memory\\n')\nsys.exit(1)\n", encoding="utf-8")
-    proc = run_cli("translate", "-", "--to", "es", "--no-cache", "--backend", f"command:{sys.executable} {script}",
-                   stdin=b"Hi.")
+    proc = run_cli(
+        "translate", "-", "--to", "es", "--no-cache", "--backend", f"command:{sys.executable} {script}", stdin=b"Hi."
+    )
     assert_one_line_error(proc, "failed with exit code 1", "CUDA out of memory")
 
 

@@ -31,8 +31,9 @@ def test_via_runs_one_path_per_pivot(apertium: str, article_text: str, cache_dir
 
 
 def test_chain_is_one_multi_hop_path(apertium: str, cache_dir: Path) -> None:
-    result = compare.roundtrip(["Hello, my friend."], "en", chain=["es", "en", "ca"], cache=cache_dir,
-                               analyse_terms=False)
+    result = compare.roundtrip(
+        ["Hello, my friend."], "en", chain=["es", "en", "ca"], cache=cache_dir, analyse_terms=False
+    )
     [path] = result.paths
     assert [h.lang for h in path.hops] == ["es", "en", "ca", "en"]
     assert path.pivots == ("es", "en", "ca")
