@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, run_cli
+from .conftest import run_cli
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -122,10 +122,3 @@ def test_failing_command_shows_its_stderr(tmp_path: Path) -> None:
         "translate", "-", "--to", "es", "--no-cache", "--backend", f"command:{sys.executable} {script}", stdin=b"Hi."
     )
     assert_one_line_error(proc, "failed with exit code 1", "CUDA out of memory")
-
-
-def test_readme_quickstart_commands_are_the_ci_ones() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    test_cmd = "bash scripts/setup.sh --test && .venv/bin/python -m pytest"
-    assert test_cmd in readme and test_cmd in ci
