@@ -65,6 +65,9 @@ Device = Annotated[str | None, typer.Option(help="hf: auto (cuda, mps, cpu), cpu
 BatchSize = Annotated[int | None, typer.Option("--batch-size", min=1, help="hf: segments per batch.")]
 Beams = Annotated[int | None, typer.Option(min=1, help="hf: beam size.")]
 MaxLength = Annotated[int | None, typer.Option("--max-length", min=1, help="hf: maximum output tokens.")]
+LexiconFiles = Annotated[
+    list[Path] | None, typer.Option(help="Extra lexicon files (YAML), repeatable; later ones override.")
+]
 Revision = Annotated[str | None, typer.Option(help="hf: model revision (branch, tag or commit).")]
 
 
@@ -152,9 +155,7 @@ def roundtrip(
         list[str] | None, typer.Option(help="One multi-hop path through these languages in order: es,ca.")
     ] = None,
     backend: Backends = None,
-    lexicon: Annotated[
-        list[Path] | None, typer.Option(help="Extra lexicon files (YAML), repeatable; later ones override.")
-    ] = None,
+    lexicon: LexiconFiles = None,
     no_terms: Annotated[bool, typer.Option("--no-terms", help="Skip the loaded-term shift analysis.")] = False,
     no_segments: Annotated[
         bool, typer.Option("--no-segments", help="Table format: leave out the side-by-side segments.")
@@ -216,9 +217,7 @@ class TermsFormat(str, Enum):
 def terms(
     inputs: Inputs,
     lang: SourceLang = "en",
-    lexicon: Annotated[
-        list[Path] | None, typer.Option(help="Extra lexicon files (YAML), repeatable; later ones override.")
-    ] = None,
+    lexicon: LexiconFiles = None,
     no_default: Annotated[
         bool, typer.Option("--no-default-lexicon", help="Use only the --lexicon files, not the shipped one.")
     ] = False,

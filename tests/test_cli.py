@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run_cli
+from .conftest import ROOT, run_cli
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -122,3 +122,18 @@ def test_failing_command_shows_its_stderr(tmp_path: Path) -> None:
         "translate", "-", "--to", "es", "--no-cache", "--backend", f"command:{sys.executable} {script}", stdin=b"Hi."
     )
     assert_one_line_error(proc, "failed with exit code 1", "CUDA out of memory")
+
+
+def test_apertium_not_installed_says_how_to_install(tmp_path: Path) -> None:
+    """With apertium off PATH, the backend is reported unavailable with the install command."""
+    env = {"PATH": str(tmp_path), "HOME": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "compare", "roundtrip", "-", "--no-cache"],
+        input="Hello.",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert_one_line_error(proc, "backend 'apertium' is not available", "apt-get install apertium")
