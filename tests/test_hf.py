@@ -7,6 +7,7 @@ multi-target model, and the errors a user sees when a model cannot be had.
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 import sys
@@ -326,3 +327,38 @@ def test_default_preset_must_exist() -> None:
     data["default"] = "opus"
     with pytest.raises(BackendUnavailableError, match="default preset 'opus' is not defined"):
         parse_presets(data)
+
+
+def test_cli_runs_hf_beside_apertium(tiny_model: Path, tmp_path: Path, apertium: str) -> None:
+    """Two backends side by side on the same input, through the real command line."""
+    from .conftest import run_cli
+
+    proc = run_cli(
+        "roundtrip",
+        "-",
+        "--via",
+        "es",
+        "--backend",
+        "apertium",
+        "--backend",
+        f"hf:{tiny_model}",
+        "--beams",
+        "2",
+        "--max-length",
+        "16",
+        "--device",
+        "cpu",
+        "--format",
+        "json",
+        "--cache-dir",
+        str(tmp_path),
+        stdin=b"The so-called government fell. Daesh terrorists fled.",
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert [p["backends"] for p in doc["paths"]] == [["apertium", "apertium"], ["hf", "hf"]]
+    hf_path = doc["paths"][1]
+    assert all(len(h["segments"]) == 2 for h in hf_path["hops"])
+    assert f"hf:{tiny_model}@" in hf_path["signature"]["short"] and "beams=2" in hf_path["signature"]["short"]
+    # Random weights give no real translation: every source term comes back dropped or replaced.
+    assert {s["status"] for s in hf_path["shifts"] if s["source_form"]} <= {"dropped", "replaced"}
