@@ -37,12 +37,6 @@ def base_lang(code: str) -> str:
     return normalize_lang(code).split("-")[0]
 
 
-def language_name(code: str) -> str:
-    import langcodes
-
-    return langcodes.Language.get(code).display_name()
-
-
 @lru_cache(maxsize=1)
 def _alpha2_codes() -> tuple[str, ...]:
     from language_data.name_data import CODE_TO_NAMES

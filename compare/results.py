@@ -6,7 +6,7 @@ output format is rendered from the same objects, and ``RoundTrip.from_dict`` rea
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -315,9 +315,3 @@ class RoundTrip:
             if p.name == name_or_index or p.name.startswith(name_or_index):
                 return p
         raise KeyError(name_or_index)
-
-
-def texts(hop_or_segments: Hop | Sequence[Segment]) -> list[str]:
-    if isinstance(hop_or_segments, Hop):
-        return list(hop_or_segments.segments)
-    return [s.text for s in hop_or_segments]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import InputError
@@ -80,16 +80,6 @@ def segment_documents(documents: Sequence[tuple[str, str]], lang: str) -> tuple[
                 sentence = sentence.strip()
                 if sentence:
                     segments.append(Segment(len(segments), sentence, paragraph_no, name))
-    if not segments:
-        raise InputError("the input holds no sentence to translate")
-    return tuple(segments)
-
-
-def segments_from_lines(lines: Iterable[str]) -> tuple[Segment, ...]:
-    """One segment per non-empty line, for inputs that are already segmented (one sentence a line)."""
-    segments = [
-        Segment(id=i, text=line.strip(), paragraph=i) for i, line in enumerate(ln for ln in lines if ln.strip())
-    ]
     if not segments:
         raise InputError("the input holds no sentence to translate")
     return tuple(segments)

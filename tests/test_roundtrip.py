@@ -55,6 +55,7 @@ def test_json_round_trip_is_lossless(apertium: str, article_text: str, cache_dir
     assert {"pivots", "backends", "hops"} <= set(doc["paths"][0])
     assert {"lang", "segments"} <= set(doc["paths"][0]["hops"][0])
     assert RoundTrip.from_dict(doc) == result
+    assert result.path("en>es>en") is result.paths[0] is result.path(0)
 
 
 def test_second_run_translates_nothing(apertium: str, article_text: str, cache_dir: Path) -> None:
