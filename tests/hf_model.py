@@ -13,6 +13,17 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent / "data" / "tiny_corpus.txt"
 VOCAB_SIZE = 300
+#: The network size shared by every tiny model: one layer each way, 32 dimensions.
+TINY_ARCHITECTURE = {
+    "d_model": 32,
+    "encoder_layers": 1,
+    "decoder_layers": 1,
+    "encoder_attention_heads": 2,
+    "decoder_attention_heads": 2,
+    "encoder_ffn_dim": 64,
+    "decoder_ffn_dim": 64,
+    "max_position_embeddings": 128,
+}
 
 
 def train_sentencepiece(work: Path) -> list[str]:
@@ -67,14 +78,7 @@ def build_tiny_marian(out_dir: Path, target_tokens: tuple[str, ...] = (), seed: 
     pad = vocab["<pad>"]
     config = MarianConfig(
         vocab_size=len(vocab),
-        d_model=32,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
-        max_position_embeddings=128,
+        **TINY_ARCHITECTURE,
         pad_token_id=pad,
         decoder_start_token_id=pad,
         eos_token_id=0,
@@ -121,14 +125,7 @@ def build_tiny_multilingual(out_dir: Path, family: str, seed: int = 0) -> Path:
         size = len(tokenizer)
     config = M2M100Config(
         vocab_size=size,
-        d_model=32,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
-        max_position_embeddings=128,
+        **TINY_ARCHITECTURE,
         pad_token_id=1,
         bos_token_id=0,
         eos_token_id=2,
