@@ -44,6 +44,12 @@ class ListFormat(str, Enum):
     json = "json"
 
 
+class ParagraphMode(str, Enum):
+    auto = "auto"
+    blank = "blank"
+    line = "line"
+
+
 def _split_langs(values: list[str] | None) -> list[str]:
     return [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
 
@@ -69,6 +75,13 @@ LexiconFiles = Annotated[
     list[Path] | None, typer.Option(help="Extra lexicon files (YAML), repeatable; later ones override.")
 ]
 Revision = Annotated[str | None, typer.Option(help="hf: model revision (branch, tag or commit).")]
+Paragraphs = Annotated[
+    ParagraphMode,
+    typer.Option(
+        help="Paragraphs: blank (blank-line separated, lines joined), line (one per line), "
+        "auto (line if a file has no blank line, per file)."
+    ),
+]
 
 
 def _backend_options(**values: Any) -> dict[str, Any]:
@@ -123,10 +136,13 @@ def _render_rich(make: Callable[[Any], None], output: Path | None) -> None:
     _write(console.export_text(), output)
 
 
-def _read_inputs(inputs: list[str], lang: str) -> Any:
-    from .text import read_text, segment_documents
+def _read_inputs(inputs: list[str], lang: str, paragraphs: ParagraphMode) -> tuple[Any, str]:
+    """The segments of all inputs, and the paragraph mode they were cut with (blank, line or mixed)."""
+    from .text import documents_paragraph_mode, read_text, segment_documents
 
-    return segment_documents([(name, read_text(name)) for name in inputs], lang)
+    documents = [(name, read_text(name)) for name in inputs]
+    mode = documents_paragraph_mode(documents, paragraphs.value)
+    return segment_documents(documents, lang, paragraphs.value), mode
 
 
 def _version_callback(value: bool) -> None:
@@ -169,13 +185,14 @@ def roundtrip(
     beams: Beams = None,
     max_length: MaxLength = None,
     revision: Revision = None,
+    paragraphs: Paragraphs = ParagraphMode.auto,
 ) -> None:
     """Translate into pivot languages and back; show where loaded terms shift."""
     from .render import to_json
     from .roundtrip import roundtrip as run
 
     with _errors():
-        segments = _read_inputs(inputs, lang)
+        segments, mode = _read_inputs(inputs, lang, paragraphs)
         vias, chains = _split_langs(via), _split_langs(chain)
         if not vias and not chains:
             vias = ["es", "ca"]
@@ -193,6 +210,7 @@ def roundtrip(
             cache=_cache_arg(cache_dir, no_cache),
             lexicon=lex,
             analyse_terms=not no_terms,
+            paragraphs=mode,
             **_backend_options(
                 device=device, batch_size=batch_size, beams=beams, max_length=max_length, revision=revision
             ),
@@ -256,6 +274,7 @@ def translate(
     beams: Beams = None,
     max_length: MaxLength = None,
     revision: Revision = None,
+    paragraphs: Paragraphs = ParagraphMode.auto,
 ) -> None:
     """Translate one way; text output keeps the paragraphs."""
     from .render import to_json
@@ -263,13 +282,14 @@ def translate(
     from .text import join_segments
 
     with _errors():
-        segments = _read_inputs(inputs, lang)
+        segments, mode = _read_inputs(inputs, lang, paragraphs)
         result = run(
             segments,
             source_lang=lang,
             target_lang=to,
             backends=backend or ["apertium"],
             cache=_cache_arg(cache_dir, no_cache),
+            paragraphs=mode,
             **_backend_options(
                 device=device, batch_size=batch_size, beams=beams, max_length=max_length, revision=revision
             ),
@@ -283,7 +303,7 @@ def translate(
         else:
             blocks = []
             for path in result.paths:
-                body = join_segments(result.segments, path.hops[0].segments)
+                body = join_segments(result.segments, path.hops[0].segments, result.paragraphs)
                 blocks.append(body if len(result.paths) == 1 else f"# {path.name}\n\n{body}")
             _write("\n\n".join(blocks) + "\n", output)
 

@@ -43,12 +43,22 @@ class Segment:
         )
 
 
+#: A word-level link between a hop's input and output: (source start, source end, target start,
+#: target end), character offsets into the input segment and into its translation.
+Link = tuple[int, int, int, int]
+
+
 @dataclass(frozen=True)
 class Translation:
-    """One translated segment; ``unknown`` holds words the engine passed through untranslated."""
+    """One translated segment.
+
+    ``unknown`` holds words the engine passed through untranslated; ``alignment`` the engine's own
+    word-level links between the input and ``text`` (empty when the engine exposes none).
+    """
 
     text: str
     unknown: tuple[str, ...] = ()
+    alignment: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,12 @@ class Hop:
     segments: tuple[str, ...]
     unknown: tuple[tuple[str, ...], ...]
     signature: HopSignature
+    #: Per segment, the engine's word links (see :data:`Link`); empty tuples when it gives none.
+    alignment: tuple[tuple[Link, ...], ...] = ()
+
+    def links(self, segment: int) -> tuple[Link, ...]:
+        """The engine's word links of one segment (empty when the engine exposes none)."""
+        return self.alignment[segment] if segment < len(self.alignment) else ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -151,6 +167,7 @@ class Hop:
             "signature": self.signature.to_dict(),
             "segments": list(self.segments),
             "unknown": [list(u) for u in self.unknown],
+            "alignment": [[list(link) for link in links] for links in self.alignment],
         }
 
     @classmethod
@@ -163,6 +180,9 @@ class Hop:
             segments=segments,
             unknown=tuple(tuple(u) for u in d.get("unknown") or [() for _ in segments]),
             signature=HopSignature.from_dict(d["signature"]),
+            alignment=tuple(
+                tuple((int(a), int(b), int(c), int(e)) for a, b, c, e in links) for links in d.get("alignment") or ()
+            ),
         )
 
 
@@ -271,13 +291,20 @@ class Path:
 
 @dataclass(frozen=True)
 class RoundTrip:
-    """The result of a run: the source segments and every path taken through them."""
+    """The result of a run: the source segments and every path taken through them.
+
+    ``paragraphs`` says how the source was cut into paragraphs: ``"blank"`` (blank lines separate
+    paragraphs; the default, and what files written before this field meant), ``"line"`` (one
+    paragraph per line), or ``"mixed"`` when ``auto`` chose differently for several input documents
+    (each segment's ``document`` and ``paragraph`` still tell them apart).
+    """
 
     source_lang: str
     segments: tuple[Segment, ...]
     paths: tuple[Path, ...]
     segmenter: str = ""
     version: str = field(default_factory=_version)
+    paragraphs: str = "blank"
 
     @property
     def signature(self) -> str:
@@ -291,6 +318,7 @@ class RoundTrip:
             "version": self.version,
             "source_lang": self.source_lang,
             "segmenter": self.segmenter,
+            "paragraphs": self.paragraphs,
             "segments": [s.to_dict() for s in self.segments],
             "paths": [p.to_dict() for p in self.paths],
         }
@@ -304,6 +332,7 @@ class RoundTrip:
                 paths=tuple(Path.from_dict(p) for p in d["paths"]),
                 segmenter=d.get("segmenter", ""),
                 version=d.get("version", ""),
+                paragraphs=str(d.get("paragraphs", "blank")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ResultFormatError(f"not an mtcompare result document: missing or bad field {exc}") from None

@@ -18,7 +18,7 @@ from .cache import TranslationCache
 from .errors import MtcompareError
 from .languages import normalize_lang
 from .results import Hop, Path, RoundTrip, Segment, Signature
-from .text import segment_text
+from .text import check_paragraph_mode, paragraph_mode, segment_text
 
 CacheLike = TranslationCache | str | FilePath | bool | None
 BackendLike = str | Backend
@@ -47,14 +47,31 @@ def open_cache(cache: CacheLike) -> Iterator[TranslationCache | None]:
         opened.close()
 
 
-def as_segments(text: str | Sequence[str] | Sequence[Segment], source_lang: str) -> tuple[Segment, ...]:
+def as_segments(
+    text: str | Sequence[str] | Sequence[Segment], source_lang: str, paragraphs: str = "auto"
+) -> tuple[Segment, ...]:
     """A running text is segmented; a list of strings is taken as already segmented, one per item."""
     if isinstance(text, str):
-        return segment_text(text, source_lang)
+        return segment_text(text, source_lang, paragraphs=paragraphs)
     items = list(text)
     if items and all(isinstance(s, Segment) for s in items):
         return tuple(items)  # type: ignore[arg-type]
     return tuple(Segment(id=i, text=str(s), paragraph=i) for i, s in enumerate(items))
+
+
+def recorded_paragraphs(text: str | Sequence[str] | Sequence[Segment], paragraphs: str = "auto") -> str:
+    """The paragraph mode a result records (:attr:`RoundTrip.paragraphs`).
+
+    A running text records the mode it was cut with. Pre-segmented input is not cut again: the caller
+    may say how it was cut (``"blank"``, ``"line"`` or ``"mixed"``, as the CLI does); ``"auto"`` records
+    ``"blank"``.
+    """
+    if isinstance(text, str):
+        return paragraph_mode(text, paragraphs)
+    if paragraphs == "mixed":
+        return paragraphs
+    mode = check_paragraph_mode(paragraphs)
+    return "blank" if mode == "auto" else mode
 
 
 def run_path(
@@ -84,6 +101,7 @@ def run_path(
                 segments=tuple(t.text for t in translations),
                 unknown=tuple(t.unknown for t in translations),
                 signature=backend.hop_signature(current, tgt),
+                alignment=tuple(t.alignment for t in translations) if any(t.alignment for t in translations) else (),
             )
         )
         texts = [t.text for t in translations]
@@ -123,15 +141,18 @@ def roundtrip(
     cache: CacheLike = True,
     lexicon: Any = None,
     analyse_terms: bool = True,
+    paragraphs: str = "auto",
     **options: Any,
 ) -> RoundTrip:
     """Translate ``text`` into each pivot and back with each backend; trace loaded terms if asked.
 
-    ``options`` (device, batch_size, beams, max_length, revision, timeout) go to the backends that
-    understand them.
+    ``paragraphs`` (``auto``, ``blank``, ``line``) says how a running text is cut into paragraphs; see
+    :func:`compare.text.paragraph_mode` and :func:`recorded_paragraphs`. ``options`` (device,
+    batch_size, beams, max_length, revision, timeout) go to the backends that understand them.
     """
     src = normalize_lang(source_lang)
-    segments = as_segments(text, src)
+    mode = recorded_paragraphs(text, paragraphs)
+    segments = as_segments(text, src, paragraphs)
     plans = plan_paths(src, via, chain)
     loaded = [load_backend(b, **options) for b in backends]
     paths = []
@@ -139,7 +160,9 @@ def roundtrip(
         for backend in loaded:
             for plan in plans:
                 paths.append(run_path(segments, src, [(lang, backend) for lang in plan], cache=store))
-    result = RoundTrip(source_lang=src, segments=segments, paths=tuple(paths), segmenter=segmenter_signature())
+    result = RoundTrip(
+        source_lang=src, segments=segments, paths=tuple(paths), segmenter=segmenter_signature(), paragraphs=mode
+    )
     if analyse_terms:
         from .shifts import trace_roundtrip
 
@@ -153,13 +176,15 @@ def translate(
     target_lang: str,
     backends: Sequence[BackendLike] = ("apertium",),
     cache: CacheLike = True,
+    paragraphs: str = "auto",
     **options: Any,
 ) -> RoundTrip:
     """One-way translation: a result whose paths each hold a single hop (no pivots)."""
     src = normalize_lang(source_lang)
-    segments = as_segments(text, src)
+    mode = recorded_paragraphs(text, paragraphs)
+    segments = as_segments(text, src, paragraphs)
     with open_cache(cache) as store:
         paths = tuple(
             run_path(segments, src, [(target_lang, load_backend(b, **options))], cache=store) for b in backends
         )
-    return RoundTrip(source_lang=src, segments=segments, paths=paths, segmenter=segmenter_signature())
+    return RoundTrip(source_lang=src, segments=segments, paths=paths, segmenter=segmenter_signature(), paragraphs=mode)

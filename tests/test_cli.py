@@ -137,3 +137,49 @@ def test_apertium_not_installed_says_how_to_install(tmp_path: Path) -> None:
         check=False,
     )
     assert_one_line_error(proc, "backend 'apertium' is not available", "apt-get install apertium")
+
+
+def test_paragraphs_one_per_line(tmp_path: Path) -> None:
+    """A file without blank lines keeps each line a paragraph, so a headline is not glued to the lead."""
+    src = tmp_path / "news.txt"
+    src.write_text("Daesh prisoners moved\nThe army moved them. By road.\n", encoding="utf-8")
+    tsv = tmp_path / "mt.tsv"
+    tsv.write_text(
+        "Daesh prisoners moved\tPresos de Daesh trasladados\n"
+        "The army moved them.\tEl ejército los trasladó.\n"
+        "By road.\tPor carretera.\n"
+        "Daesh prisoners moved The army moved them.\tPresos de Daesh trasladados. El ejército los trasladó.\n"
+        "Presos de Daesh trasladados\tDaesh prisoners transferred\n"
+        "El ejército los trasladó.\tThe army transferred them.\n"
+        "Por carretera.\tBy road.\n",
+        encoding="utf-8",
+    )
+    common = ("--no-cache", "--backend", f"file:{tsv}")
+
+    text = run_cli("translate", str(src), "--to", "es", *common)
+    assert text.returncode == 0, text.stderr
+    assert text.stdout == "Presos de Daesh trasladados\nEl ejército los trasladó. Por carretera.\n"
+
+    auto = run_cli("roundtrip", str(src), "--via", "es", "--no-terms", "--format", "json", *common)
+    assert auto.returncode == 0, auto.stderr
+    doc = json.loads(auto.stdout)
+    assert doc["paragraphs"] == "line"
+    assert [(s["paragraph"], s["text"]) for s in doc["segments"]] == [
+        (0, "Daesh prisoners moved"),
+        (1, "The army moved them."),
+        (1, "By road."),
+    ]
+
+    glued = run_cli("translate", str(src), "--to", "es", "--paragraphs", "blank", "--format", "json", *common)
+    assert glued.returncode == 0, glued.stderr
+    doc = json.loads(glued.stdout)
+    assert doc["paragraphs"] == "blank"
+    assert [(s["paragraph"], s["text"]) for s in doc["segments"]] == [
+        (0, "Daesh prisoners moved The army moved them."),
+        (0, "By road."),
+    ]
+
+    # Typer rejects a bad value as a usage error (its own panel, as for --format): exit 2, the choices named.
+    bad = run_cli("translate", str(src), "--to", "es", "--paragraphs", "lines", *common)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "'lines' is not one of 'auto', 'blank', 'line'" in " ".join(bad.stderr.replace("│", " ").split())
