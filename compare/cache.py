@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS translations (
     signature TEXT NOT NULL,
     source TEXT NOT NULL,
     target TEXT NOT NULL,
-    unknown TEXT NOT NULL
+    unknown TEXT NOT NULL,
+    alignment TEXT NOT NULL DEFAULT '[]'
 )
 """
 
@@ -50,6 +51,9 @@ class TranslationCache:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA busy_timeout=30000")
             self._db.execute(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(translations)")}
+            if "alignment" not in columns:  # a cache written before word alignments were stored
+                self._db.execute("ALTER TABLE translations ADD COLUMN alignment TEXT NOT NULL DEFAULT '[]'")
         except (OSError, sqlite3.Error) as exc:
             raise CacheError(
                 f"cannot open the translation cache at {self.path}: {exc}; pass --cache-dir DIR or --no-cache"
@@ -71,9 +75,12 @@ class TranslationCache:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(f"SELECT key, target, unknown FROM translations WHERE key IN ({marks})", chunk)
-                for key, target, unknown in rows:
-                    found[key] = Translation(target, tuple(json.loads(unknown)))
+                rows = self._db.execute(
+                    f"SELECT key, target, unknown, alignment FROM translations WHERE key IN ({marks})", chunk
+                )
+                for key, target, unknown, alignment in rows:
+                    links = tuple(tuple(link) for link in json.loads(alignment))
+                    found[key] = Translation(target, tuple(json.loads(unknown)), links)  # type: ignore[arg-type]
         except sqlite3.Error as exc:
             raise CacheError(f"cannot read the translation cache at {self.path}: {exc}") from None
         out = [found.get(k) for k in keys]
@@ -85,13 +92,20 @@ class TranslationCache:
     def put_many(self, signature: HopSignature, texts: Sequence[str], translations: Sequence[Translation]) -> None:
         sig = self._signature_key(signature)
         rows = [
-            (self._key(sig, src), sig, src, tr.text, json.dumps(list(tr.unknown), ensure_ascii=False))
+            (
+                self._key(sig, src),
+                sig,
+                src,
+                tr.text,
+                json.dumps(list(tr.unknown), ensure_ascii=False),
+                json.dumps([list(link) for link in tr.alignment]),
+            )
             for src, tr in zip(texts, translations)
         ]
         try:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
-                self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?)", rows)
+                self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)", rows)
         except sqlite3.Error as exc:
             raise CacheError(f"cannot write the translation cache at {self.path}: {exc}") from None
 

@@ -6,6 +6,15 @@ runs null-flushing (``-z``) on the unformatted stream (``-f none``), so segment 
 Apertium's unknown-word marks (``*Daesh``, ``@word``, ``#word``) are kept in
 :attr:`Translation.unknown` for later analysis; the returned text is Apertium's own unmarked (``-u``)
 output of the same batch.
+
+**Word alignment.** Apertium carries *word-bound blanks* (``[[tag]]^lexical unit$[[/]]``) through
+every stage of its pipeline and writes them around the target words each source unit became; its
+own document formats rely on that. The unmarked run therefore goes through the mode's pipeline in
+two parts: the morphological analyser first, then each analysed lexical unit is wrapped in a
+numbered word-bound blank and the rest of the pipeline runs (``apertium-wblank-mode`` writes it, as
+``apertium`` itself does). Multi-word units (``because of``) are already formed by then, so the
+translation is the one ``apertium -u`` gives. The numbers in the output give
+:attr:`Translation.alignment`: character links from the source words to the target words.
 """
 
 from __future__ import annotations
@@ -31,6 +40,12 @@ _ESCAPED = re.compile(r"\\(.)", re.S)
 # An unknown-word mark: * (not in the analyser), @ (not in the bilingual dictionary; Apertium may write
 # it escaped, as \@), # (generation). Marks can stand inside a token ("libras*illion", "2*pm").
 _MARK = re.compile(r"(?:\\@|[*@#])(\w[\w'’-]*)")
+# A lexical unit in the stream: ^surface/analysis…$ (backslash escapes inside); an escaped
+# character outside units is matched too, so that "\^" in a blank is not taken for a unit.
+_UNIT = re.compile(r"\\.|\^((?:\\.|[^$\\])*)\$", re.S)
+_SURFACE_END = re.compile(r"(?<!\\)/")
+# The generator's output with word-bound blanks: an escaped character, a closing or opening blank, a character.
+_WBLANK_STREAM = re.compile(r"\\(.)|\[\[/\]\]|\[\[(.*?)\]\]|(.)", re.S)
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +93,96 @@ def mode_package_version(mode: str) -> str | None:
     return out.stdout.strip() or None
 
 
+@lru_cache(maxsize=64)
+def wblank_pipeline(mode: str) -> tuple[str, str] | None:
+    """The mode's pipeline with word-bound blanks, cut after the analyser: (analyser, the rest).
+
+    ``None`` when the mode cannot be cut there (no ``apertium-wblank-mode``, or a pipeline that
+    does not start with ``lt-proc``); the backend then translates without word alignment.
+    """
+    exe = shutil.which("apertium-wblank-mode")
+    mode_file = MODES_DIR / f"{mode}.mode"
+    if exe is None or not mode_file.is_file():
+        return None
+    try:
+        out = subprocess.run([exe, "-z", str(mode_file)], capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    first, sep, rest = out.stdout.strip().partition("|")
+    if out.returncode != 0 or not sep or not first.strip().startswith("lt-proc") or "wblank-attach" not in rest:
+        return None
+    return first.strip(), rest.strip()
+
+
+def tag_units(analysed: str, text: str, first_tag: int) -> tuple[str, list[tuple[int, int] | None]]:
+    """Wrap every lexical unit of one analysed segment in a numbered word-bound blank.
+
+    Returns the tagged stream and, per tag from ``first_tag`` on, the unit's character span in
+    ``text`` (found by its surface form, in order; ``None`` if the surface cannot be found).
+    """
+    spans: list[tuple[int, int] | None] = []
+    cursor = 0
+
+    def wrap(m: re.Match[str]) -> str:
+        nonlocal cursor
+        if m.group(1) is None:  # an escaped character between units
+            return m.group(0)
+        surface = _ESCAPED.sub(r"\1", _SURFACE_END.split(m.group(1), maxsplit=1)[0])
+        at = text.find(surface, cursor) if surface else -1
+        if at < 0 and surface.strip():  # a multi-word unit across other whitespace
+            pattern = r"\s+".join(re.escape(w) for w in surface.split())
+            found = re.compile(pattern).search(text, cursor)
+            span = (found.start(), found.end()) if found else None
+        else:
+            span = (at, at + len(surface)) if at >= 0 else None
+        if span is not None:
+            cursor = span[1]
+        spans.append(span)
+        return f"[[{first_tag + len(spans) - 1}]]{m.group(0)}[[/]]"
+
+    return _UNIT.sub(wrap, analysed), spans
+
+
+def read_tagged(output: str) -> tuple[str, str, list[tuple[int, int, tuple[str, ...]]]]:
+    """(escaped text, plain text, groups) of one generated segment with word-bound blanks.
+
+    Each group is (start, end, tags): a stretch of the plain text and the tags of the source units
+    it came from. Leading and trailing whitespace is trimmed; offsets index the trimmed plain text.
+    """
+    raw: list[str] = []
+    plain: list[str] = []
+    groups: list[tuple[int, int, tuple[str, ...]]] = []
+    pos = 0
+    opened: tuple[int, tuple[str, ...]] | None = None
+    for m in _WBLANK_STREAM.finditer(output):
+        if m.group(1) is not None:
+            raw.append(m.group(0))
+            plain.append(m.group(1))
+            pos += len(m.group(1))
+        elif m.group(3) is not None:
+            raw.append(m.group(3))
+            plain.append(m.group(3))
+            pos += len(m.group(3))
+        elif m.group(2) is not None:
+            opened = (pos, tuple(t.strip() for t in m.group(2).split(";") if t.strip()))
+        elif opened is not None:  # [[/]]
+            groups.append((opened[0], pos, opened[1]))
+            opened = None
+    text = "".join(plain)
+    lead = len(text) - len(text.lstrip())
+    stripped = text.strip()
+    trimmed = []
+    for start, end, tags in groups:
+        start, end = max(start - lead, 0), min(end - lead, len(stripped))
+        while start < end and stripped[start].isspace():
+            start += 1
+        while end > start and stripped[end - 1].isspace():
+            end -= 1
+        if start < end:
+            trimmed.append((start, end, tags))
+    return "".join(raw).strip(), stripped, trimmed
+
+
 def unknown_words(marked: str, clean: str) -> tuple[str, ...]:
     """Words Apertium marked as unknown: the marks in the marked output that the clean (``-u``) output lacks.
 
@@ -98,6 +203,7 @@ class ApertiumBackend(Backend):
     """Rule-based MT with Apertium; the spec argument may force a mode: ``apertium:eng-cat_valencia``."""
 
     option_names = ("timeout",)
+    gives_alignment = True
 
     @classmethod
     def availability(cls) -> Availability:
@@ -134,15 +240,57 @@ class ApertiumBackend(Backend):
         mode = self.mode(source_lang, target_lang)
         # The newline before each NUL keeps Apertium from dropping a segment's final punctuation.
         payload = "".join(_STREAM_SPECIALS.sub(r"\\\1", t.replace("\0", " ")) + "\n\0" for t in texts)
-        clean = self._run(mode, ["-u"], payload, len(texts))
         marked = self._run(mode, [], payload, len(texts))
-        return [Translation(_ESCAPED.sub(r"\1", c), unknown_words(m, c)) for c, m in zip(clean, marked, strict=True)]
+        aligned = self._run_aligned(mode, payload, texts)
+        if aligned is None:
+            clean = self._run(mode, ["-u"], payload, len(texts))
+            return [
+                Translation(_ESCAPED.sub(r"\1", c), unknown_words(m, c)) for c, m in zip(clean, marked, strict=True)
+            ]
+        return [
+            Translation(text, unknown_words(m, raw), links)
+            for (raw, text, links), m in zip(aligned, marked, strict=True)
+        ]
+
+    def _run_aligned(
+        self, mode: str, payload: str, texts: list[str]
+    ) -> list[tuple[str, str, tuple[tuple[int, int, int, int], ...]]] | None:
+        """The unmarked translation with word-bound blanks: (escaped text, text, links) per segment."""
+        pipeline = wblank_pipeline(mode)
+        if pipeline is None:
+            return None
+        analyser, rest = pipeline
+        analysed = self._pipe(mode, ["bash", "-c", f"set -o pipefail; {analyser}"], payload, len(texts))
+        chunks = analysed.split("\0")
+        spans: list[tuple[int, int] | None] = []
+        for k, text in enumerate(texts):
+            chunks[k], found = tag_units(chunks[k], text.replace("\0", " "), len(spans))
+            spans += found
+        generated = self._pipe(
+            mode, ["bash", "-c", f"set -o pipefail; {rest}", "apertium", "-n", ""], "\0".join(chunks), len(texts)
+        )
+        out = []
+        for chunk in generated.split("\0")[: len(texts)]:
+            raw, text, groups = read_tagged(chunk)
+            links = []
+            for start, end, tags in groups:
+                for tag in tags:
+                    span = spans[int(tag)] if tag.isdigit() and int(tag) < len(spans) else None
+                    if span is not None:
+                        links.append((span[0], span[1], start, end))
+            out.append((raw, text, tuple(links)))
+        return out
 
     def _run(self, mode: str, flags: list[str], payload: str, expected: int) -> list[str]:
         """One apertium process over the whole NUL-separated batch; ``expected`` segments come back."""
+        out = self._pipe(mode, ["apertium", "-z", "-f", "none", *flags, mode], payload, expected)
+        return [c.strip() for c in out.split("\0")[:expected]]
+
+    def _pipe(self, mode: str, argv: list[str], payload: str, expected: int) -> str:
+        """Run one command of ``mode`` over the NUL-separated batch; check that ``expected`` segments come back."""
         try:
             run = subprocess.run(
-                ["apertium", "-z", "-f", "none", *flags, mode],
+                argv,
                 input=payload.encode("utf-8"),
                 capture_output=True,
                 timeout=float(self.options.get("timeout", 600)),
@@ -150,6 +298,8 @@ class ApertiumBackend(Backend):
             )
         except subprocess.TimeoutExpired:
             raise ExternalCommandError(f"apertium {mode} timed out on {expected} segments") from None
+        except OSError as exc:
+            raise ExternalCommandError(f"cannot run {argv[0]} for apertium {mode}: {exc.strerror}") from None
         stderr = run.stderr.decode("utf-8", "replace").strip()
         if run.returncode != 0:
             raise ExternalCommandError(f"apertium {mode} failed (exit {run.returncode}): {stderr[-300:]}")
@@ -159,4 +309,4 @@ class ApertiumBackend(Backend):
                 f"apertium {mode} returned {len(chunks)} NUL-separated segments for {expected}; "
                 f"alignment lost. stderr: {stderr[-300:]}"
             )
-        return [c.strip() for c in chunks[:expected]]
+        return run.stdout.decode("utf-8", "replace")

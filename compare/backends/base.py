@@ -44,6 +44,9 @@ class Backend(ABC):
     name: ClassVar[str] = ""
     #: Options this backend understands; others passed by the CLI are ignored.
     option_names: ClassVar[tuple[str, ...]] = ()
+    #: Whether translations carry the engine's own word alignment; a cached translation without one
+    #: (stored before alignments were kept) is then translated again.
+    gives_alignment: ClassVar[bool] = False
 
     def __init__(self, arg: str | None = None, **options: Any) -> None:
         self.arg = arg
@@ -95,6 +98,8 @@ class Backend(ABC):
         results: list[Translation | None] = [None] * len(texts)
         if cache is not None:
             for i, hit in enumerate(cache.get_many(signature, texts)):
+                if hit is not None and self.gives_alignment and not hit.alignment and hit.text.strip():
+                    continue
                 results[i] = hit
         todo = [i for i, r in enumerate(results) if r is None]
         if todo:
