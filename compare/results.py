@@ -191,8 +191,15 @@ class Shift:
     """What became of one source occurrence of a loaded term on one path.
 
     ``status`` is one of kept, variant, replaced, dropped (for source occurrences) or added (a watched
-    term in the back-translation with no counterpart in the source). ``pivot_forms`` has one entry per
-    pivot hop: the lexicon form found there, ``None``, or ``"untranslated"``.
+    term in the back-translation with no counterpart in the source). Per pivot hop, ``pivot_texts``
+    holds the text the term was translated into (its aligned span, also when no lexicon form is
+    there), ``pivot_forms`` the lexicon form of the concept found in that span, ``None``, or
+    ``"untranslated"`` when the engine passed the words through unknown, and ``pivot_found`` whether a
+    form of the concept was found. ``back_concept`` is the concept of the back-translation's form: a
+    term that turned into another concept is one ``replaced`` row naming both, with ``frame_change``.
+    Offsets: ``source_span`` indexes the segment, ``pivot_spans`` each pivot's segment,
+    ``back_span`` the back-translated segment. ``alignment`` names how each hop was aligned
+    (``engine``, ``engine+gap``, ``lemma``, ``position``) and ``confidence`` (0–1) the weakest step.
     """
 
     segment: int
@@ -208,6 +215,14 @@ class Shift:
     frame_change: str | None = None
     replacement: str | None = None
     pivot_texts: tuple[str | None, ...] = ()
+    back_concept: str | None = None
+    source_span: tuple[int, int] | None = None
+    back_span: tuple[int, int] | None = None
+    pivot_spans: tuple[tuple[int, int] | None, ...] = ()
+    pivot_found: tuple[bool, ...] = ()
+    quoted: bool = False
+    alignment: tuple[str, ...] = ()
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -216,18 +231,29 @@ class Shift:
             "source_form": self.source_form,
             "source_text": self.source_text,
             "source_frame": self.source_frame,
+            "source_span": list(self.source_span) if self.source_span else None,
             "pivot_forms": list(self.pivot_forms),
             "pivot_texts": list(self.pivot_texts),
+            "pivot_spans": [list(s) if s else None for s in self.pivot_spans],
+            "pivot_found": list(self.pivot_found),
             "back_form": self.back_form,
             "back_text": self.back_text,
             "back_frame": self.back_frame,
+            "back_concept": self.back_concept,
+            "back_span": list(self.back_span) if self.back_span else None,
             "status": self.status,
             "frame_change": self.frame_change,
             "replacement": self.replacement,
+            "quoted": self.quoted,
+            "alignment": list(self.alignment),
+            "confidence": self.confidence,
         }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Shift:
+        def span(value: Any) -> tuple[int, int] | None:
+            return (int(value[0]), int(value[1])) if value else None
+
         return cls(
             segment=int(d["segment"]),
             concept=d["concept"],
@@ -242,6 +268,14 @@ class Shift:
             status=d["status"],
             frame_change=d.get("frame_change"),
             replacement=d.get("replacement"),
+            back_concept=d.get("back_concept"),
+            source_span=span(d.get("source_span")),
+            back_span=span(d.get("back_span")),
+            pivot_spans=tuple(span(s) for s in d.get("pivot_spans") or ()),
+            pivot_found=tuple(bool(x) for x in d.get("pivot_found") or ()),
+            quoted=bool(d.get("quoted", False)),
+            alignment=tuple(d.get("alignment") or ()),
+            confidence=d.get("confidence"),
         )
 
 

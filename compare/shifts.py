@@ -1,96 +1,52 @@
 """Tracing loaded terms through the hops of a path and classifying what became of them.
 
-For each source occurrence of a lexicon concept, on each path: the form found in every pivot (or
-``None``, or ``"untranslated"`` when the engine passed the word through unknown), and the outcome in
-the back-translation:
+Each source occurrence is followed through the hops by word alignment (:mod:`compare.align`: the
+engine's own links where it gives them, Apertium's word-bound blanks; lemma alignment between the
+source and the back-translation otherwise). Per pivot the row gives the aligned span, always, and
+the concept's form found in it (or ``"untranslated"``). In the back-translation only what is aligned
+with the term counts, never another occurrence elsewhere in the segment:
 
-* ``kept`` — the same form came back;
+* ``kept`` — the same form came back, or the same content words in any order, with articles or
+  prepositions added or lost ("Kurdish militias" → "militias of Kurdish"); a scare quote is kept
+  when the words it enclosed come back enclosed by any quotation marks;
 * ``variant`` — another form of the same concept, with ``frame_change`` softened / intensified / neutral;
-* ``replaced`` — no form of the concept, but the aligned back-translated text (``replacement``) stands
-  where the term stood; the alignment is computed on lemmas of the source and back-translated segment,
-  which are in the same language;
-* ``dropped`` — nothing in the back-translation aligns with the term;
-* ``added`` — a watched term in the back-translation with no counterpart in the source (``replacement``
-  then holds the source text that it aligns with).
+* ``replaced`` — the aligned text holds no form of the concept: either a form of another concept
+  (``back_concept``, with ``frame_change``: one linked row, "Kurdish militias" → "militias" is
+  sdf → militia) or unlisted words (``replacement``);
+* ``dropped`` — nothing with content aligns with the term (for a scare quote: the marks are gone);
+* ``added`` — a watched term in the back-translation that no source term's alignment reaches
+  (``replacement`` then holds the source text that it aligns with).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
-from difflib import SequenceMatcher
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .results import Hop, Path, RoundTrip, Shift
 
 if TYPE_CHECKING:
+    from .align import Piece, Projection
     from .lexicon import Lexicon
     from .matching import Occurrence
 
 STATUSES = ("kept", "variant", "replaced", "dropped", "added")
 UNTRANSLATED = "untranslated"
-_TOKEN = re.compile(r"\w+(?:['’-]\w+)*", re.UNICODE)
-
-
-# --- alignment of a source span with the back-translation --------------------------------------------
-
-
-@lru_cache(maxsize=4096)
-def _lemma(token: str, lang: str) -> str:
-    import simplemma
-
-    low = token.lower()
-    try:
-        return simplemma.lemmatize(low, lang=lang).lower()
-    except ValueError:  # a language simplemma does not know
-        return low
-
-
-def _tokens(text: str, lang: str) -> tuple[list[tuple[int, int]], list[str]]:
-    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    return spans, [_lemma(text[a:b], lang) for a, b in spans]
+QUOTE_OPENERS = frozenset("\"'“”„‟«»‘’‚‛‹›「『〝＂")
+QUOTE_CLOSERS = frozenset("\"'“”«»‘’‹›」』〞＂")
 
 
 def align_span(source: str, target: str, start: int, end: int, lang: str) -> str | None:
-    """The text of ``target`` that aligns with ``source[start:end]`` (both in language ``lang``).
+    """The text of ``target`` that aligns with ``source[start:end]`` (both in language ``lang``), on lemmas."""
+    from .align import by_lemmas
 
-    Tokens are compared by lemma with difflib; inside a replaced block, positions map proportionally.
-    Returns ``None`` when the span aligns with nothing (it was deleted).
-    """
-    src_spans, src_lemmas = _tokens(source, lang)
-    tgt_spans, tgt_lemmas = _tokens(target, lang)
-    inside = [k for k, (a, b) in enumerate(src_spans) if a < end and b > start]
-    if not inside or not tgt_spans:
-        return None
-    first, last = inside[0], inside[-1] + 1
-    hit: list[int] = []
-    unmatched: list[tuple[int, int, int, int, int]] = []  # (source token, block i1, i2, j1, j2)
-    matcher = SequenceMatcher(a=src_lemmas, b=tgt_lemmas, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        for k in range(max(i1, first), min(i2, last)):
-            if op == "equal":
-                hit.append(j1 + k - i1)
-            elif op == "replace":
-                unmatched.append((k, i1, i2, j1, j2))
-    for k, i1, i2, j1, j2 in unmatched:
-        # A word of the span that recurs nearby anchors it ("Kurdish militias" -> "militias of
-        # Kurdish"); otherwise its position in the replaced block maps proportionally.
-        lo, hi = (min(hit) - 3, max(hit) + 4) if hit else (j1, j2)
-        near = [j for j in range(max(lo, 0), min(hi, len(tgt_lemmas))) if tgt_lemmas[j] == src_lemmas[k]]
-        if near:
-            hit.append(near[0])
-        else:
-            scale = (j2 - j1) / (i2 - i1)
-            a = j1 + int((k - i1) * scale)
-            hit += range(a, max(a + 1, j1 + round((k - i1 + 1) * scale)))
-    if not hit:
-        return None
-    return target[tgt_spans[min(hit)][0] : tgt_spans[max(hit)][1]]
+    return by_lemmas(source, target, [(start, end)], lang).text(target)
 
 
-# --- pairing occurrences of one concept across two texts ---------------------------------------------
+def is_quote(occ: Occurrence) -> bool:
+    """Whether an occurrence is a scare quote (a ``so_called`` reported at its opening mark)."""
+    return occ.concept == "so_called" and "…" in occ.form and occ.end - occ.start == 1
 
 
 def _pair(
@@ -98,23 +54,17 @@ def _pair(
     left_len: int,
     right: Sequence[Occurrence],
     right_len: int,
-    preferred: set[int] | None = None,
 ) -> dict[int, int]:
-    """Pair occurrences of the same concept; {left index: right index}.
-
-    Right-hand occurrences in ``preferred`` (the watched ones) are taken first, then the nearest by
-    relative position, so a generic counterpart ("forces") only stands in when no watched form does.
-    """
+    """Pair occurrences of the same concept by relative position; {left index: right index}."""
     candidates = []
     for i, a in enumerate(left):
         for j, b in enumerate(right):
             if a.concept == b.concept:
                 distance = abs(a.start / max(left_len, 1) - b.start / max(right_len, 1))
-                rank = 0 if preferred is None or j in preferred else 1
-                candidates.append((rank, distance, i, j))
+                candidates.append((distance, i, j))
     pairs: dict[int, int] = {}
     used: set[int] = set()
-    for _, _, i, j in sorted(candidates):
+    for _, i, j in sorted(candidates):
         if i not in pairs and j not in used:
             pairs[i] = j
             used.add(j)
@@ -127,39 +77,124 @@ def _find_all(text: str, lang: str, lexicon: Lexicon) -> tuple[list[Occurrence],
     Unwatched forms (generic counterparts such as "troops", "forces") are what a term may have become;
     they are never reported as occurrences of their own.
     """
+    from .errors import LexiconError
     from .matching import find_terms
 
-    every = find_terms(text, lang, lexicon, include_unwatched=True)
+    try:
+        every = find_terms(text, lang, lexicon, include_unwatched=True)
+    except LexiconError:  # a pivot language the lexicon has no forms for: the aligned span still shows
+        return [], set()
     watched = {(o.start, o.end, o.concept) for o in find_terms(text, lang, lexicon)}
     return every, {k for k, o in enumerate(every) if (o.start, o.end, o.concept) in watched}
 
 
-def _same_form(a: Occurrence, b: Occurrence) -> bool:
-    return a.form == b.form
+def quote_around(text: str, start: int, end: int, lang: str, lexicon: Lexicon) -> tuple[int, int] | None:
+    """The positions of the quotation marks enclosing ``text[start:end]``, or ``None``.
 
-
-def _pivot_form(
-    occurrence: Occurrence, pair: int | None, found: Sequence[Occurrence], unknown: Sequence[str]
-) -> tuple[str | None, str | None]:
-    """(form, text) of the concept in a pivot hop; ``untranslated`` when the engine passed it through.
-
-    A form counts as untranslated when every word of it is one the engine marked unknown ("SDF" in
-    "SDF milicias"), not when only a part is ("Kurdish milicias" is a Spanish rendering).
+    Function words may stand between a mark and the words (“the terrorist groups”), and any quote
+    characters pair with any other (“…” → ‘…’ → "…"); a closing mark may follow a full stop or comma.
     """
-    unknown_set = set(unknown)
-    if pair is not None:
-        hit = found[pair]
-        words = _TOKEN.findall(hit.text)
-        if words and unknown_set.issuperset(words):
-            return UNTRANSLATED, hit.text
-        return hit.form, hit.text
-    words = _TOKEN.findall(occurrence.text)
-    if words and unknown_set.issuperset(words):
-        return UNTRANSLATED, occurrence.text
-    return None, None
+    from .align import function_words, words
+
+    stop = function_words(lang, lexicon)
+    toks = words(text)
+    before = [t for t in toks if t[1] <= start]
+    i = start
+    skipped = 0
+    while True:
+        j = i
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        if j > 0 and text[j - 1] in QUOTE_OPENERS:
+            opening = j - 1
+            break
+        if before and before[-1][1] == j and before[-1][2].lower() in stop and skipped < 3:
+            i = before.pop()[0]
+            skipped += 1
+            continue
+        return None
+    after = [t for t in toks if t[0] >= end]
+    i, skipped = end, 0
+    while True:
+        j = i
+        while j < len(text) and (text[j].isspace() or text[j] in ".,;:!?"):
+            j += 1
+        if j < len(text) and text[j] in QUOTE_CLOSERS:
+            return opening, j
+        if after and after[0][0] == j and after[0][2].lower() in stop and skipped < 2:
+            i = after.pop(0)[1]
+            skipped += 1
+            continue
+        return None
 
 
 # --- tracing -----------------------------------------------------------------------------------------
+
+
+class _Segment:
+    """One segment of one path: its texts, languages, lexicon occurrences and engine links."""
+
+    def __init__(self, segment_id: int, source: str, hops: Sequence[Hop], source_lang: str, lexicon: Lexicon):
+        from .matching import find_terms
+
+        self.id = segment_id
+        self.hops = hops
+        self.lexicon = lexicon
+        self.texts = [source, *(h.segments[segment_id] for h in hops)]
+        self.langs = [source_lang, *(h.lang for h in hops)]
+        self.source_occ = find_terms(source, source_lang, lexicon)
+        self.found = [_find_all(t, lang, lexicon) for t, lang in zip(self.texts[1:], self.langs[1:])]
+        self.engine = all(h.links(segment_id) for h in hops)
+
+    @property
+    def back(self) -> str:
+        return self.texts[-1]
+
+    def follow(self, pieces: Sequence[Piece], occ: Occurrence | None) -> list[Projection]:
+        """Where ``pieces`` of the source went in every hop's text, hop by hop."""
+        from .align import POSITION, Projection, by_lemmas, by_position, through_links
+
+        out: list[Projection] = []
+        current, text = list(pieces), self.texts[0]
+        for k, hop in enumerate(self.hops):
+            target = self.texts[k + 1]
+            links = hop.links(self.id)
+            if not current:
+                proj = Projection((), out[-1].method if out else POSITION, 0.0)
+            elif links:
+                proj = through_links(links, text, target, current)
+            elif self.langs[k] == self.langs[k + 1]:
+                proj = by_lemmas(text, target, current, self.langs[k])
+            else:
+                proj = by_position(text, target, current)
+                if occ is not None and k == 0:  # the concept's own form in the pivot, paired by position
+                    found = self.found[k][0]
+                    pairs = _pair(self.source_occ, len(self.texts[0]), found, len(target))
+                    j = pairs.get(self.source_occ.index(occ)) if occ in self.source_occ else None
+                    if j is not None:
+                        proj = Projection(((found[j].start, found[j].end),), "lexicon", 0.6)
+            out.append(proj)
+            current, text = list(proj.pieces), target
+        if self.langs[-1] == self.langs[0] and (not self.engine or not out[-1].pieces):
+            # Without the engine's links all the way, the back-translation is aligned with the source
+            # directly, on lemmas (both are in the source language).
+            lemma_proj = by_lemmas(self.texts[0], self.back, pieces, self.langs[0])
+            if lemma_proj.pieces or not self.engine:
+                out[-1] = lemma_proj
+        return out
+
+
+def _anchor(occ: Occurrence, occurrences: Sequence[Occurrence]) -> tuple[Piece, Occurrence | None]:
+    """The span to follow for an occurrence: a scare quote follows the term it encloses."""
+    if is_quote(occ):
+        inner = next((o for o in occurrences if o.start > occ.start and not is_quote(o)), None)
+        if inner is not None:
+            return (inner.start, inner.end), inner
+    return (occ.start, occ.end), None
+
+
+def _overlapping(found: Sequence[Occurrence], proj: Projection) -> list[int]:
+    return [j for j, o in enumerate(found) if proj.overlaps(o.start, o.end)]
 
 
 def trace_segment(
@@ -170,66 +205,110 @@ def trace_segment(
     lexicon: Lexicon,
 ) -> list[Shift]:
     """The shifts of one segment along one path (the last hop is the back-translation)."""
-    from .lexicon import frame_change
-    from .matching import find_terms
+    from .align import content_lemmas, covers, pieces_text, trim
 
-    back_hop = hops[-1]
-    back = back_hop.segments[segment_id]
-    src_occ = find_terms(source, source_lang, lexicon)
-    back_occ, back_watched = _find_all(back, back_hop.lang, lexicon)
-    pivots = []
-    for hop in hops[:-1]:
-        text = hop.segments[segment_id]
-        found, watched = _find_all(text, hop.lang, lexicon)
-        pivots.append((found, _pair(src_occ, len(source), found, len(text), watched), hop.unknown[segment_id]))
-    to_back = _pair(src_occ, len(source), back_occ, len(back), back_watched)
+    seg = _Segment(segment_id, source, hops, source_lang, lexicon)
+    back, back_lang = seg.back, seg.langs[-1]
+    back_occ, back_watched = seg.found[-1]
+    plans = []
+    for occ in seg.source_occ:
+        anchor, inner = _anchor(occ, seg.source_occ)
+        plans.append((occ, anchor, inner, seg.follow([anchor], inner or occ)))
 
+    # Back occurrences that are the same concept's counterpart of some source occurrence belong to it.
+    owner: dict[int, int] = {}
+    for i, (occ, _, _, projs) in enumerate(plans):
+        if is_quote(occ):
+            continue
+        for j in _overlapping(back_occ, projs[-1]):
+            if back_occ[j].concept == occ.concept:
+                owner.setdefault(j, i)
+    consumed: set[int] = set()
     shifts: list[Shift] = []
-    for i, occ in enumerate(src_occ):
-        pivot_forms, pivot_texts = [], []
-        for found, pairs, unknown in pivots:
-            form, text = _pivot_form(occ, pairs.get(i), found, unknown)
-            pivot_forms.append(form)
-            pivot_texts.append(text)
-        common: dict[str, Any] = {
-            "segment": segment_id,
-            "concept": occ.concept,
-            "source_form": occ.form,
-            "source_text": occ.text,
-            "source_frame": occ.frame,
-            "pivot_forms": tuple(pivot_forms),
-            "pivot_texts": tuple(pivot_texts),
-        }
-        j = to_back.get(i)
-        if j is not None:
-            hit = back_occ[j]
-            kept = _same_form(occ, hit)
+    for i, (occ, anchor, _, projs) in enumerate(plans):
+        back_proj = projs[-1]
+        common = _common(seg, occ, anchor, projs)
+        if is_quote(occ):
+            shifts.append(_trace_quote(seg, occ, back_proj, common, consumed))
+            continue
+        candidates = [j for j in _overlapping(back_occ, back_proj) if owner.get(j, i) == i]
+        same = sorted(
+            (j for j in candidates if back_occ[j].concept == occ.concept),
+            key=lambda j: (j not in back_watched, -(back_occ[j].end - back_occ[j].start)),
+        )
+        cover = trim(back, back_proj.cover, back_lang, lexicon)
+        back_words = pieces_text(back, back_proj.pieces)
+        src_content = content_lemmas(occ.text, source_lang, lexicon)
+        back_content = content_lemmas(back_words, back_lang, lexicon)
+        occ_content = {j: content_lemmas(back_occ[j].text, back_lang, lexicon) for j in candidates}
+        # Another concept's form stands for the term only when it and the term's own words explain the
+        # aligned text ("Kurdish militias" → "militias"), not when it is one word of a longer span.
+        other = sorted(
+            (
+                j
+                for j in candidates
+                if back_occ[j].concept != occ.concept
+                and not is_quote(back_occ[j])
+                and covers(back_content, occ_content[j] | src_content)
+            ),
+            key=lambda j: (j not in back_watched, -(back_occ[j].end - back_occ[j].start)),
+        )
+        # The term's own words in the back-translation are never added terms of their own.
+        consumed.update(j for j in candidates if covers(occ_content[j], src_content))
+        one_language = back_lang == source_lang
+        same_words = one_language and bool(src_content) and src_content <= back_content
+        # The same words up to a derivation (Democrat ~ Democratic, SDFaj ~ SDF) when no other form is there.
+        near_words = one_language and bool(src_content) and not same and covers(src_content, back_content)
+        if any(back_occ[j].form == occ.form for j in same) or same_words or (near_words and not same):
+            hit = next((back_occ[j] for j in same if back_occ[j].form == occ.form), None)
+            consumed.update(same[:1])
             shifts.append(
                 Shift(
                     **common,
-                    back_form=hit.form,
-                    back_text=hit.text,
-                    back_frame=hit.frame,
-                    status="kept" if kept else "variant",
-                    frame_change=None if kept else frame_change(occ.frame, hit.frame),
+                    back_form=occ.form,
+                    back_text=hit.text if hit else back[cover[0] : cover[1]] if cover else None,
+                    back_frame=occ.frame,
+                    back_concept=occ.concept,
+                    back_span=(hit.start, hit.end) if hit else cover,
+                    status="kept",
                 )
             )
-            continue
-        aligned = align_span(source, back, occ.start, occ.end, source_lang)
-        shifts.append(
-            Shift(
-                **common,
-                back_form=None,
-                back_text=None,
-                back_frame=None,
-                status="replaced" if aligned else "dropped",
-                replacement=aligned,
+        elif same or other:
+            consumed.add((same or other)[0])
+            b = back_occ[(same or other)[0]]
+            shifts.append(
+                Shift(
+                    **common,
+                    back_form=b.form,
+                    back_text=b.text,
+                    back_frame=b.frame,
+                    back_concept=b.concept,
+                    back_span=(b.start, b.end),
+                    status="variant" if same else "replaced",
+                    frame_change=_frame_change(occ.frame, b.frame),
+                    replacement=None if same else b.text,
+                )
             )
-        )
-    paired_back = set(to_back.values())
+        elif cover and content_lemmas(back_words, back_lang, lexicon):
+            shifts.append(
+                Shift(
+                    **common,
+                    back_form=None,
+                    back_text=None,
+                    back_frame=None,
+                    back_span=cover,
+                    status="replaced",
+                    replacement=back[cover[0] : cover[1]],
+                )
+            )
+        else:
+            shifts.append(Shift(**common, back_form=None, back_text=None, back_frame=None, status="dropped"))
     for j, hit in enumerate(back_occ):
-        if j in paired_back or j not in back_watched:
+        if j in consumed or j not in back_watched:
             continue
+        from .align import by_lemmas
+
+        origin = by_lemmas(back, source, [(hit.start, hit.end)], source_lang) if back_lang == source_lang else None
         shifts.append(
             Shift(
                 segment=segment_id,
@@ -237,16 +316,109 @@ def trace_segment(
                 source_form=None,
                 source_text=None,
                 source_frame=None,
-                pivot_forms=tuple(None for _ in pivots),
+                pivot_forms=tuple(None for _ in hops[:-1]),
+                pivot_texts=tuple(None for _ in hops[:-1]),
+                pivot_spans=tuple(None for _ in hops[:-1]),
+                pivot_found=tuple(False for _ in hops[:-1]),
                 back_form=hit.form,
                 back_text=hit.text,
                 back_frame=hit.frame,
+                back_concept=hit.concept,
+                back_span=(hit.start, hit.end),
                 status="added",
-                replacement=align_span(back, source, hit.start, hit.end, source_lang),
-                pivot_texts=tuple(None for _ in pivots),
+                replacement=origin.text(source) if origin else None,
+                quoted=getattr(hit, "quoted", False),
             )
         )
     return shifts
+
+
+def _frame_change(old: str | None, new: str | None) -> str | None:
+    from .lexicon import frame_change
+
+    return frame_change(old, new) if old and new else None
+
+
+def _common(seg: _Segment, occ: Occurrence, anchor: Piece, projs: Sequence[Projection]) -> dict[str, Any]:
+    """The fields of a source occurrence's row that do not depend on its outcome: source and pivots."""
+    from .align import trim
+
+    pivot_forms: list[str | None] = []
+    pivot_texts: list[str | None] = []
+    pivot_spans: list[Piece | None] = []
+    pivot_found: list[bool] = []
+    for k, proj in enumerate(projs[:-1]):
+        text = seg.texts[k + 1]
+        found = seg.found[k][0]
+        cover = proj.cover
+        form: str | None = None
+        hit_found = False
+        if is_quote(occ):
+            quote = quote_around(text, *cover, seg.langs[k + 1], seg.lexicon) if cover else None
+            if quote is not None:
+                form, hit_found = f"{text[quote[0]]}…{text[quote[1]]}", True
+        else:
+            same = [j for j in _overlapping(found, proj) if found[j].concept == occ.concept]
+            if same:
+                form, hit_found = found[same[0]].form, True
+        unknown = set(seg.hops[k].unknown[seg.id]) if seg.id < len(seg.hops[k].unknown) else set()
+        if cover and unknown:
+            from .align import words
+
+            inside = [w for a, b, w in words(text) if a < cover[1] and cover[0] < b]
+            if inside and unknown.issuperset(inside):
+                form = UNTRANSLATED
+        cover = trim(text, cover, seg.langs[k + 1], seg.lexicon)
+        pivot_forms.append(form)
+        pivot_texts.append(text[cover[0] : cover[1]] if cover else None)
+        pivot_spans.append(cover)
+        pivot_found.append(hit_found)
+    return {
+        "segment": seg.id,
+        "concept": occ.concept,
+        "source_form": occ.form,
+        "source_text": occ.text,
+        "source_frame": occ.frame,
+        "source_span": (occ.start, occ.end),
+        "pivot_forms": tuple(pivot_forms),
+        "pivot_texts": tuple(pivot_texts),
+        "pivot_spans": tuple(pivot_spans),
+        "pivot_found": tuple(pivot_found),
+        "quoted": getattr(occ, "quoted", False),
+        "alignment": tuple(p.method for p in projs),
+        "confidence": min((p.confidence for p in projs), default=None),
+    }
+
+
+def _trace_quote(
+    seg: _Segment, occ: Occurrence, back_proj: Projection, common: dict[str, Any], consumed: set[int]
+) -> Shift:
+    """A scare quote is kept when the words it enclosed come back enclosed in quotation marks."""
+    back, back_lang = seg.back, seg.langs[-1]
+    back_occ = seg.found[-1][0]
+    cover = back_proj.cover
+    quote = quote_around(back, *cover, back_lang, seg.lexicon) if cover else None
+    if quote is None:
+        return Shift(
+            **common,
+            back_form=None,
+            back_text=None,
+            back_frame=None,
+            back_span=cover,
+            status="dropped",
+        )
+    for j, b in enumerate(back_occ):
+        if is_quote(b) and quote[0] <= b.start <= quote[1]:
+            consumed.add(j)
+    return Shift(
+        **common,
+        back_form=f"{back[quote[0]]}…{back[quote[1]]}",
+        back_text=back[quote[0] : quote[1] + 1],
+        back_frame=occ.frame,
+        back_concept=occ.concept,
+        back_span=(quote[0], quote[1] + 1),
+        status="kept",
+    )
 
 
 def trace_path(path: Path, segments: Sequence[Any], lexicon: Lexicon | None = None) -> Path:
@@ -294,11 +466,19 @@ def tidy(result: RoundTrip) -> list[dict[str, Any]]:
             row: dict[str, Any] = {"path": path.name, "backends": "+".join(path.backends)}
             d = s.to_dict()
             forms, texts = d.pop("pivot_forms"), d.pop("pivot_texts")
+            spans, found = d.pop("pivot_spans"), d.pop("pivot_found")
+            for side in ("source", "back"):
+                span = d.pop(f"{side}_span")
+                row[f"{side}_start"], row[f"{side}_end"] = span if span else (None, None)
+            d["alignment"] = "+".join(d["alignment"])
             row.update(d)
-            for k, (pivot, form, text) in enumerate(zip(path.pivots, forms, texts), 1):
-                row[f"pivot{k}_lang"] = pivot
-                row[f"pivot{k}_form"] = form
-                row[f"pivot{k}_text"] = text
+            for k, pivot in enumerate(path.pivots):
+                span = spans[k] if k < len(spans) else None
+                row[f"pivot{k + 1}_lang"] = pivot
+                row[f"pivot{k + 1}_form"] = forms[k] if k < len(forms) else None
+                row[f"pivot{k + 1}_text"] = texts[k] if k < len(texts) else None
+                row[f"pivot{k + 1}_found"] = found[k] if k < len(found) else None
+                row[f"pivot{k + 1}_start"], row[f"pivot{k + 1}_end"] = span if span else (None, None)
             rows.append(row)
     return rows
 

@@ -8,7 +8,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from ..results import Path, RoundTrip
+from ..results import Path, RoundTrip, Shift
 
 
 def _mark_unknown(text: str, unknown: Sequence[str]) -> Text:
@@ -44,12 +44,24 @@ _STATUS_STYLE = {
 }
 
 
-def _pivot_cell(form: str | None, text: str | None) -> Text:
-    if form is None:
+def _pivot_cell(form: str | None, text: str | None, found: bool) -> Text:
+    """The span the term was translated into; marked when the engine left it unknown or no form is there."""
+    if not text:
         return Text("—", style="dim")
     if form == "untranslated":
         return Text(f"{text} (untranslated)", style="red")
-    return Text(text or form)
+    if not found:
+        return Text.assemble(text, (" (no term)", "dim"))
+    return Text(text)
+
+
+def _framing_cell(s: Shift) -> str:
+    if s.status == "variant":
+        return f"{s.frame_change} ({s.source_frame}→{s.back_frame})"
+    if s.status == "replaced" and s.back_concept and s.back_concept != s.concept:
+        change = f"{s.frame_change} ({s.source_frame}→{s.back_frame})" if s.frame_change else ""
+        return f"became {s.back_concept}; {change}" if change else f"became {s.back_concept}"
+    return s.frame_change or ""
 
 
 def shift_table(path: Path) -> Table:
@@ -71,10 +83,14 @@ def shift_table(path: Path) -> Table:
             back = Text(f"“{s.replacement}”", style="italic")
         else:
             back = Text("—", style="dim")
-        pivots = [_pivot_cell(f, t) for f, t in zip(s.pivot_forms, s.pivot_texts or [None] * len(s.pivot_forms))]
-        framing = s.frame_change or ""
-        if s.status == "variant":
-            framing = f"{s.frame_change} ({s.source_frame}→{s.back_frame})"
+        n = len(s.pivot_forms)
+        pivots = [
+            _pivot_cell(f, t, found)
+            for f, t, found in zip(
+                s.pivot_forms, s.pivot_texts or [None] * n, s.pivot_found or [f is not None for f in s.pivot_forms]
+            )
+        ]
+        framing = _framing_cell(s)
         table.add_row(
             str(s.segment), term, s.concept, *pivots, back, Text(s.status, style=_STATUS_STYLE[s.status]), framing
         )

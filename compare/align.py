@@ -1,0 +1,265 @@
+"""Where a stretch of text went in a translation: word alignment through the hops of a path.
+
+A source occurrence is followed hop by hop as a set of *pieces* (character spans) of each hop's text:
+
+* ``engine`` — the engine's own word links (Apertium's word-bound blanks, :attr:`Hop.alignment`);
+  a word the engine left without a link takes the target region between its linked neighbours
+  (``engine+gap``);
+* ``lemma`` — two texts in the same language (the source and its back-translation) aligned on
+  lemmas with difflib; words of a replaced block map proportionally;
+* ``position`` — no links and two languages: the token positions map proportionally.
+
+Every :class:`Projection` says which method made it and how far to trust it (``confidence``, 0–1):
+1.0 for engine links that cover every word, less for gaps, 0.7 for lemma alignment, 0.3 for positions.
+
+:func:`content_lemmas` is the comparison that makes word order and function words irrelevant:
+"Kurdish militias" and "militias of Kurdish" have the same content lemmas. Function words come from
+the stopwords-iso lists (package ``stopwordsiso``), less every word the lexicon uses in a form of
+that language ("state", "group", "so" and "self" are stop words there, but parts of terms here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .lexicon import Lexicon
+    from .results import Link
+
+Piece = tuple[int, int]
+
+ENGINE, GAP, LEMMA, POSITION = "engine", "engine+gap", "lemma", "position"
+CONFIDENCE = {ENGINE: 1.0, GAP: 0.6, LEMMA: 0.7, POSITION: 0.3}
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The pieces of a target text that a stretch of the source became, and how they were found."""
+
+    pieces: tuple[Piece, ...]
+    method: str
+    confidence: float
+
+    @property
+    def cover(self) -> Piece | None:
+        """The smallest span holding every piece, or ``None`` when nothing aligned."""
+        if not self.pieces:
+            return None
+        return min(a for a, _ in self.pieces), max(b for _, b in self.pieces)
+
+    def text(self, target: str) -> str | None:
+        cover = self.cover
+        return target[cover[0] : cover[1]] if cover else None
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(a < end and start < b for a, b in self.pieces)
+
+
+# --- words and lemmas --------------------------------------------------------------------------------
+
+
+def words(text: str) -> list[tuple[int, int, str]]:
+    """Word tokens, as the matcher cuts them (a Han character is a word of its own)."""
+    from .matching import tokenize
+
+    return tokenize(text)
+
+
+@lru_cache(maxsize=65536)
+def lemma(token: str, lang: str) -> str:
+    """The folded lemma of one word (the word itself, folded, where simplemma has no dictionary)."""
+    from .matching import normalize_form
+
+    low = token.lower()
+    try:
+        import simplemma
+
+        low = simplemma.lemmatize(low, lang=lang.split("-")[0]).lower()
+    except ValueError:  # a language simplemma does not know
+        pass
+    folded = normalize_form(low, lang)
+    return "".join(folded) if folded else low
+
+
+@lru_cache(maxsize=256)
+def function_words(lang: str, lexicon: Lexicon | None = None) -> frozenset[str]:
+    """Stop words of ``lang`` (stopwords-iso), less the words of the lexicon's forms in that language."""
+    import stopwordsiso
+
+    base = lang.split("-")[0]
+    listed = stopwordsiso.stopwords(base) if stopwordsiso.has_lang(base) else set()
+    keep: set[str] = set()
+    if lexicon is not None:
+        from .errors import MtcompareError
+
+        try:
+            for form in lexicon.forms(lang):
+                # The head of a form carries it ("Islamic State group"), and so does a first word joined
+                # to the next by a hyphen ("so-called", "self-styled"); "el llamado" keeps "el" a stop word.
+                toks = words(form.text)
+                if toks:
+                    keep.add(toks[-1][2].lower())
+                    if len(toks) > 1 and not form.text[toks[0][1] : toks[1][0]].isspace():
+                        keep.add(toks[0][2].lower())
+        except MtcompareError:  # a language the lexicon does not cover
+            pass
+    return frozenset(w.lower() for w in listed) - keep
+
+
+def content_lemmas(text: str, lang: str, lexicon: Lexicon | None = None) -> frozenset[str]:
+    """The lemmas of the content words of ``text``: order, articles and prepositions do not count."""
+    stop = function_words(lang, lexicon)
+    return frozenset(lemma(w, lang) for _, _, w in words(text) if w.lower() not in stop and not w.isdigit())
+
+
+def near_lemmas(a: str, b: str) -> bool:
+    """The same word, or one a derivation of the other by at most two letters (democrat ~ democratic, SDF ~ SDFaj)."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 2
+
+
+def covers(needed: frozenset[str], available: frozenset[str]) -> bool:
+    """Whether every lemma of ``needed`` has a near lemma in ``available``."""
+    return all(any(near_lemmas(n, a) for a in available) for n in needed)
+
+
+def pieces_text(text: str, pieces: Sequence[Piece]) -> str:
+    return " ".join(text[a:b] for a, b in sorted(set(pieces)))
+
+
+# --- engine links --------------------------------------------------------------------------------------
+
+
+def _overlap(a: int, b: int, pieces: Sequence[Piece]) -> bool:
+    return any(a < e and s < b for s, e in pieces)
+
+
+def through_links(links: Sequence[Link], source: str, target: str, pieces: Sequence[Piece]) -> Projection:
+    """Follow ``pieces`` of ``source`` through the engine's word links into ``target``.
+
+    Words of the pieces without a link take the target region between the targets of their nearest
+    linked neighbours (method ``engine+gap``); nothing aligned gives no pieces.
+    """
+    out = sorted({(c, d) for a, b, c, d in links if _overlap(a, b, pieces)})
+    toks = [(a, b) for a, b, _ in words(source) if _overlap(a, b, pieces)]
+    linked = [t for t in toks if any(a < t[1] and t[0] < b for a, b, _, _ in links)]
+    if toks and len(linked) == len(toks):
+        return Projection(tuple(out), ENGINE, CONFIDENCE[ENGINE])
+    # Gaps: a run of unlinked source words shares, in proportion, the target words between the targets
+    # of its nearest linked neighbours.
+    src_words = [(a, b) for a, b, _ in words(source)]
+    is_linked = [any(a < t[1] and t[0] < b for a, b, _, _ in links) for t in src_words]
+    for tok in toks:
+        if tok in linked:
+            continue
+        k = src_words.index(tok)
+        first = k
+        while first > 0 and not is_linked[first - 1]:
+            first -= 1
+        last = k
+        while last + 1 < len(src_words) and not is_linked[last + 1]:
+            last += 1
+        lo = max((d for a, b, c, d in links if b <= src_words[first][0]), default=0)
+        hi = min((c for a, b, c, d in links if a >= src_words[last][1]), default=len(target))
+        if lo > hi:
+            lo, hi = hi, lo
+        region = [(a, b) for a, b, _ in words(target) if a >= lo and b <= hi]
+        if not region or len(region) > 2 * (last - first + 1) + 2:
+            continue
+        scale = len(region) / (last - first + 1)
+        i = int((k - first) * scale)
+        out += region[i : max(i + 1, round((k - first + 1) * scale))]
+    if not out:
+        return Projection((), GAP, 0.0)
+    share = len(linked) / len(toks) if toks else 0.0
+    return Projection(tuple(sorted(set(out))), ENGINE if share == 1 else GAP, round(0.4 + 0.6 * share, 2))
+
+
+# --- without engine links -------------------------------------------------------------------------------
+
+
+def by_lemmas(source: str, target: str, pieces: Sequence[Piece], lang: str) -> Projection:
+    """Align two texts of one language on lemmas; the target pieces that ``pieces`` of ``source`` align with.
+
+    Equal lemmas align; inside a replaced block, a word of the span that recurs nearby anchors it
+    ("Kurdish militias" → "militias of Kurdish"), otherwise positions map proportionally.
+    """
+    src = words(source)
+    tgt = words(target)
+    src_lemmas = [lemma(w, lang) for _, _, w in src]
+    tgt_lemmas = [lemma(w, lang) for _, _, w in tgt]
+    inside = [k for k, (a, b, _) in enumerate(src) if _overlap(a, b, pieces)]
+    if not inside or not tgt:
+        return Projection((), LEMMA, 0.0)
+    first, last = inside[0], inside[-1] + 1
+    hit: list[int] = []
+    unmatched: list[tuple[int, int, int, int, int]] = []
+    matcher = SequenceMatcher(a=src_lemmas, b=tgt_lemmas, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(max(i1, first), min(i2, last)):
+            if op == "equal":
+                hit.append(j1 + k - i1)
+            elif op == "replace":
+                unmatched.append((k, i1, i2, j1, j2))
+    exact = len(hit)
+    for k, i1, i2, j1, j2 in unmatched:
+        lo, hi = (min(hit) - 3, max(hit) + 4) if hit else (j1, j2)
+        near = [j for j in range(max(lo, 0), min(hi, len(tgt_lemmas))) if tgt_lemmas[j] == src_lemmas[k]]
+        if near:
+            hit.append(near[0])
+            exact += 1
+        else:
+            scale = (j2 - j1) / (i2 - i1)
+            a = j1 + int((k - i1) * scale)
+            hit += range(a, max(a + 1, j1 + round((k - i1 + 1) * scale)))
+    if not hit:
+        return Projection((), LEMMA, 0.0)
+    span = range(min(hit), max(hit) + 1)
+    confidence = CONFIDENCE[LEMMA] * (0.5 + 0.5 * exact / len(inside))
+    return Projection(tuple((tgt[j][0], tgt[j][1]) for j in span), LEMMA, round(confidence, 2))
+
+
+def by_position(source: str, target: str, pieces: Sequence[Piece]) -> Projection:
+    """Map token positions proportionally (two languages, no engine links): a rough guess."""
+    src = words(source)
+    tgt = words(target)
+    inside = [k for k, (a, b, _) in enumerate(src) if _overlap(a, b, pieces)]
+    if not inside or not tgt:
+        return Projection((), POSITION, 0.0)
+    scale = len(tgt) / len(src)
+    lo = min(int(inside[0] * scale), len(tgt) - 1)
+    hi = min(max(lo + 1, round((inside[-1] + 1) * scale)), len(tgt))
+    return Projection(tuple((tgt[j][0], tgt[j][1]) for j in range(lo, hi)), POSITION, CONFIDENCE[POSITION])
+
+
+def trim(
+    text: str, span: Piece | None, lang: str, lexicon: Lexicon | None = None, keep: Piece | None = None
+) -> Piece | None:
+    """``span`` less the function words at its edges ("de l'així que-anomenat" → "així que-anomenat").
+
+    Words inside ``keep`` (the term's own words, when it is a function word such as "so") stay, and
+    a span of function words only is left as it is.
+    """
+    if span is None:
+        return None
+    stop = function_words(lang, lexicon)
+    toks = [(a, b, w) for a, b, w in words(text) if a < span[1] and span[0] < b]
+
+    def droppable(tok: tuple[int, int, str]) -> bool:
+        inside_keep = keep is not None and tok[0] < keep[1] and keep[0] < tok[1]
+        return tok[2].lower() in stop and not inside_keep
+
+    if not toks or all(droppable(t) for t in toks):
+        return span
+    # Only a word set off by a space goes: "tan-chamado" and "l'així" stay whole.
+    while droppable(toks[0]) and text[toks[0][1] : toks[1][0]].isspace():
+        toks.pop(0)
+    while droppable(toks[-1]) and text[toks[-2][1] : toks[-1][0]].isspace():
+        toks.pop()
+    return max(span[0], toks[0][0]), min(span[1], toks[-1][1])
