@@ -199,22 +199,27 @@ def by_lemmas(source: str, target: str, pieces: Sequence[Piece], lang: str) -> P
         return Projection((), LEMMA, 0.0)
     first, last = inside[0], inside[-1] + 1
     hit: list[int] = []
-    unmatched: list[tuple[int, int, int, int, int]] = []
+    unmatched: dict[int, tuple[int, int, int, int] | None] = {}  # source token: its replace block, if any
     matcher = SequenceMatcher(a=src_lemmas, b=tgt_lemmas, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         for k in range(max(i1, first), min(i2, last)):
             if op == "equal":
                 hit.append(j1 + k - i1)
-            elif op == "replace":
-                unmatched.append((k, i1, i2, j1, j2))
+            else:
+                unmatched[k] = (i1, i2, j1, j2) if op == "replace" else None
     exact = len(hit)
-    for k, i1, i2, j1, j2 in unmatched:
-        lo, hi = (min(hit) - 3, max(hit) + 4) if hit else (j1, j2)
-        near = [j for j in range(max(lo, 0), min(hi, len(tgt_lemmas))) if tgt_lemmas[j] == src_lemmas[k]]
+    for k, block in unmatched.items():
+        # A word of the span that recurs nearby anchors it, also when the aligner saw it as moved
+        # ("Kurdish militias" → "militias of Kurdish"); else its place in a replaced block maps in proportion.
+        lo, hi = (min(hit) - 3, max(hit) + 4) if hit else (block[2], block[3]) if block else (0, len(tgt))
+        near = [
+            j for j in range(max(lo, 0), min(hi, len(tgt_lemmas))) if tgt_lemmas[j] == src_lemmas[k] and j not in hit
+        ]
         if near:
             hit.append(near[0])
             exact += 1
-        else:
+        elif block is not None:
+            i1, i2, j1, j2 = block
             scale = (j2 - j1) / (i2 - i1)
             a = j1 + int((k - i1) * scale)
             hit += range(a, max(a + 1, j1 + round((k - i1 + 1) * scale)))

@@ -268,3 +268,82 @@ def test_cli_terms_csv_and_bad_lexicon(tmp_path: Path) -> None:
     proc = run_cli("terms", str(src), "--lexicon", str(broken))
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert broken.name in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+# --- the classes of wrong shift rows, on hand-written translations ------------------------------------
+
+
+def test_order_and_function_words_do_not_make_a_shift() -> None:
+    for back in ("The militia of Kurdish attacked.", "Kurdish The militia attacked.", "The Kurdish militia attacked."):
+        s = only(trace("The Kurdish militia attacked.", ("La milicia kurda atacó.", "es"), (back, "en")), "sdf")
+        assert (s.status, s.frame_change) == ("kept", None), back
+    s = only(
+        trace(
+            "SDF militias closed it.", ("Las milicias de SDF lo cerraron.", "es"), ("Militias of SDF closed it.", "en")
+        ),
+        "sdf",
+    )
+    assert s.status == "kept"
+
+
+def test_term_that_became_another_concept_is_one_linked_row() -> None:
+    shifts = trace("Kurdish militias attacked.", ("Las milicias atacaron.", "es"), ("The militias attacked.", "en"))
+    assert [(s.concept, s.status, s.back_concept) for s in shifts] == [("sdf", "replaced", "militia")]
+    assert shifts[0].frame_change == "neutral"  # delegitimising → delegitimising
+    s = only(
+        trace("The SDF attacked.", ("La milicia kurda atacó.", "es"), ("The Kurdish militia attacked.", "en")), "sdf"
+    )
+    assert (s.status, s.frame_change, s.back_form) == ("variant", "intensified", "Kurdish militia")
+
+
+def test_pivot_column_is_filled_without_a_lexicon_form() -> None:
+    s = only(
+        trace(
+            "Kurdish militias attacked.",
+            ("Milícies de kurds van atacar.", "ca"),
+            ("Militias of Kurdish attacked.", "en"),
+        ),
+        "sdf",
+    )
+    assert s.pivot_texts[0] and s.pivot_found == (False,) and s.pivot_forms == (None,)
+    assert s.status == "kept" and s.alignment[-1] == "lemma"
+
+
+def test_two_occurrences_of_one_concept_each_with_its_own_counterpart() -> None:
+    shifts = trace(
+        "Islamic State fighters and ISIS leaders fled.",
+        ("Combatientes del Estado Islámico y líderes de ISIS huyeron.", "es"),
+        ("Daesh fighters and ISIS leaders fled.", "en"),
+    )
+    rows = [(s.source_text, s.status, s.back_text) for s in shifts if s.concept == "isis"]
+    assert rows == [("Islamic State", "variant", "Daesh"), ("ISIS", "kept", "ISIS")]
+
+
+@pytest.mark.parametrize(
+    "back",
+    [
+        "They called them “the terrorist groups” again.",  # an article moved inside the quotes
+        "They called them ‘terrorist groups’ again.",  # other quote characters
+        'They called them "terrorist groups" again.',
+    ],
+)
+def test_scare_quotes_that_survive_are_kept(back: str) -> None:
+    shifts = trace(
+        "They called them “terrorist groups” again.",
+        ("Los llamaron «grupos terroristas» otra vez.", "es"),
+        (back, "en"),
+    )
+    quote = only(shifts, "so_called")
+    assert quote.status == "kept" and quote.back_form and "…" in quote.back_form
+    assert not [s for s in shifts if s.status == "added"]
+
+
+def test_scare_quotes_lost_are_dropped_and_each_quote_pairs_by_position() -> None:
+    shifts = trace(
+        "The ‘terrorists’ fought the 'militia' there.",
+        ("Los terroristas lucharon contra la «milicia» allí.", "es"),
+        ("The terrorists fought the “militia” there.", "en"),
+    )
+    quotes = sorted((s for s in shifts if s.concept == "so_called"), key=lambda s: s.source_span)
+    assert [s.status for s in quotes] == ["dropped", "kept"]
+    assert not [s for s in shifts if s.status == "added"]
