@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
-from .lexicon import Form, Lexicon
+from .lexicon import Form, Lexicon, frame_rank
 
 __all__ = [
     "Occurrence",
@@ -49,9 +49,45 @@ __all__ = [
 ]
 
 SO_CALLED = "so_called"
-_QUOTED_NAMES = frozenset({"ru", "uk", "be"})
-OPENING_QUOTES = frozenset("\"'“”„‟«»‘’‚‛‹›「『")
-CLOSING_QUOTES = frozenset("\"'“”«»‘’‹›」』")
+# Quotation marks of every style: English “ ” ‘ ’ " ', German „ “ ‚ ‘, French and Russian « » ‹ ›
+# (also reversed, » «), Chinese and Japanese 「 」 『 』 and full-width ＂ ＇, and mixed pairs (‘term').
+OPENING_QUOTES = frozenset("\"'“”„‟«»‘’‚‛‹›「『〝＂＇")
+CLOSING_QUOTES = frozenset("\"'“”‟«»‘’‛‹›」』〞〟＂＇")
+_GUILLEMETS = {"«": "»", "»": "«", "‹": "›", "›": "‹", "「": "」", "『": "』"}
+# Words that may stand inside a pair of quotation marks before or between terms without making
+# them a quotation of speech: articles, demonstratives, possessives ("the terrorist groups",
+# "les « terroristes »", 所谓的). Arabic and Hebrew write theirs as clitics.
+_QUOTE_FUNCTION_WORDS = {
+    "en": "the a an this that these those its their his her our and or of",
+    "fr": "le la les l un une des du de d ces ce cette leur leurs ses son sa et ou",
+    "es": "el la los las un una unos unas del de al su sus y o",
+    "ca": "el la els les l un una uns unes del dels de d al als seu seva i o",
+    "gl": "o a os as un unha uns unhas do da dos das de ao e ou",
+    "de": "der die das den dem des ein eine einen einem einer eines sein seine ihre ihr und oder",
+    "ru": "этот эта эти этих это и или",
+    "tr": "bu şu o ve veya",
+    "fa": "این آن و یا",
+    "ckb": "ئەم ئەو و",
+    "kmr": "ev ew û",
+    "he": "ו",
+    "ar": "و",
+    "zh": "的 之 和",
+}
+# At most this many other words may share the quotation marks with the terms ("moderate rebels",
+# "Kurdish-led militias"), and at most one after the last term ("rebelles modérés"); more, and it
+# is a quotation of speech ("the terrorists said so").
+_QUOTE_EXTRA_WORDS = 2
+_QUOTE_MAX_CHARS = 80
+# Words that join a generic word to the name that absorbs it ("militias of the SDF", "milices des
+# FDS", "Miliz der SDF"); a possessive 's joins too (the SDF's militias).
+_CONNECTORS = {
+    "en": ("of", "of the"),
+    "fr": ("de", "des", "du", "de la", "d"),
+    "es": ("de", "de la", "de las", "de los", "del"),
+    "ca": ("de", "de les", "dels", "de la", "d"),
+    "gl": ("de", "da", "das", "do", "dos"),
+    "de": ("der", "des"),
+}
 
 
 @dataclass(frozen=True)
@@ -65,6 +101,7 @@ class Occurrence:
     form: str
     frame: str
     lang: str
+    quoted: bool = False  # the term stands inside quotation marks (scare quotes or a quoted name)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -79,6 +116,7 @@ class Occurrence:
             form=str(d["form"]),
             frame=str(d["frame"]),
             lang=str(d["lang"]),
+            quoted=bool(d.get("quoted", False)),
         )
 
 
@@ -86,6 +124,8 @@ class Occurrence:
 
 _HAN = "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HEBREW_LETTER = "\u05d0-\u05ea"
+_INVISIBLE = "\u00ad\u200b-\u200f\u2060-\u2064\ufeff"
+_INVISIBLE_RUN = re.compile(f"[{_INVISIBLE}]+")
 
 
 @lru_cache(maxsize=1)
@@ -108,8 +148,10 @@ def _token_pattern() -> re.Pattern[str]:
     ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
     marks = "".join(ranges)
     letter = rf"[^\W_{_HAN}]"
-    geresh = rf"(?<=[{_HEBREW_LETTER}])[\"'\u05f3\u05f4](?=[{_HEBREW_LETTER}])"
-    joiner = rf"[\u200c\u200d](?={letter})"  # Persian writes suffixes after a zero-width non-joiner
+    geresh = rf"(?<=[{_HEBREW_LETTER}])[\"'\u05f3\u05f4\u2018\u2019\u02bc`](?=[{_HEBREW_LETTER}])"
+    # Persian writes suffixes after a zero-width non-joiner; soft hyphens, zero-width spaces and
+    # joiners, word joiners and direction marks hide inside words copied from the web (ter\xadror\xadists).
+    joiner = rf"[{_INVISIBLE}]+(?={letter})"
     return re.compile(rf"[{_HAN}]|{letter}(?:{letter}|[{marks}]|{geresh}|{joiner})*")
 
 
@@ -129,7 +171,7 @@ _HAN_CHAR = re.compile(rf"[{_HAN}]")
 def _joined(text: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
     """Whether two consecutive tokens may be consecutive words of one form."""
     start, end = left[1], right[0]
-    if start == end:
+    if start == end or _INVISIBLE_RUN.fullmatch(text, start, end):
         return True
     if _HAN_CHAR.fullmatch(left[2]) and _HAN_CHAR.fullmatch(right[2]):
         return False
@@ -152,14 +194,22 @@ _LETTER_MAP = str.maketrans(
         "ە": "ه",
         "ھ": "ه",
         "ـ": None,
-        "\u200c": None,
-        "\u200d": None,
-        "\u00ad": None,
+        # Kurdish letters that Sorani text typed on an Arabic or Persian keyboard writes without
+        # their marks: ڕ ر, ڵ ل, ێ ی, ۆ و.
+        "ڕ": "ر",
+        "ڵ": "ل",
+        "ێ": "ي",
+        "ۆ": "و",
+        "ؤ": "و",
+        **{chr(c): None for c in (0xAD, *range(0x200B, 0x2010), *range(0x2060, 0x2065), 0xFEFF)},
         "\u05f3": None,
         "\u05f4": None,
         "'": None,
         '"': None,
         "’": None,
+        "‘": None,
+        "ʼ": None,
+        "`": None,
     }
 )
 _TURKIC = frozenset({"tr", "az", "kmr", "crh", "tt", "gag"})
@@ -211,24 +261,32 @@ _AFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
     "ar": {
         "clitics": ("وال", "بال", "فال", "كال", "ولل", "فلل", "لل", "ال", "و", "ف", "ب", "ل", "ك"),
         "articles": ("ال",),
-        "suffixes": ("ات", "ون", "ين", "ان", "ة", "ها", "هم", "هما", "هن", "كم", "نا"),
+        # -و and -ي: the construct state of sound plurals (مسلحو داعش, مسلحي داعش) and the nisba
+        # adjective (داعشي, "of Daesh").
+        "suffixes": (
+            "ات", "ون", "ين", "ان", "ة", "ها", "هم", "هما", "هن", "كم", "نا", "و", "ي", "ية", "يه", "يون", "يين",
+        ),
     },
-    "fa": {"suffixes": ("هایی", "های", "ها", "یان", "گان", "ان", "ات", "ین")},
+    # -ی: the adjective and the indefinite or ezafe ending (داعشی, تروریستی); they stack with -ها.
+    "fa": {"suffixes": ("هایی", "های", "ها", "یان", "گان", "ان", "ات", "ین", "ی", "ای", "یی")},
     "he": {
         "clitics": tuple(a + b for a in _HEBREW_CLITICS for b in _HEBREW_CLITICS) + tuple(_HEBREW_CLITICS),
         "articles": ("ה",),
-        "suffixes": ("ים", "ות"),
+        # -י: the construct plural (מחבלי דאעש) and the adjective (דאעשי); -ית the feminine.
+        "suffixes": ("ים", "ות", "י", "ית", "יים", "יות"),
     },
     "kmr": {
         "suffixes": ("ekê", "ekî", "eke", "ekan", "ekên", "yên", "yan", "yê", "ya", "ên", "an", "ê", "a", "î"),
     },
     "ckb": {
         "suffixes": (
-            "ەکانی", "ەکان", "ەکەی", "ەکە", "یەکان", "یەکە", "یەک", "ێکی", "ێک", "کان", "کە", "انی", "ان", "ی", "ە",
+            "ەکانی", "ەکان", "ەکەی", "ەکە", "یەکان", "یەکانی", "یەکە", "یەک", "ێکی", "ێک", "کان", "کانی", "کە",
+            "انی", "ان", "ی", "ە", "ەی", "ەوە", "وە", "دا", "ەدا", "ش", "یش",
         ),
     },
 }  # fmt: skip
 _TA_MARBUTA = frozenset({"ar"})
+_STACKED_ENDINGS = frozenset({"ckb", "kmr", "fa"})
 _AGGLUTINATIVE = frozenset({"tr", "az", "fi", "hu", "et"})
 
 
@@ -245,6 +303,8 @@ class _Profile:
     ta_marbuta: bool
     form_lemmas: bool  # False where short endings derive new words (Turkish -ma, -an): stems serve
     min_root: int = 3
+    ending_layers: int = 1
+    han: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -284,6 +344,8 @@ def _profile(lang: str) -> _Profile:
         suffixes=folded(affixes.get("suffixes", ())),
         ta_marbuta=base in _TA_MARBUTA,
         form_lemmas=base not in _AGGLUTINATIVE,
+        ending_layers=2 if base in _STACKED_ENDINGS else 1,
+        han=base in ("zh", "yue", "wuu", "lzh"),
     )
 
 
@@ -291,6 +353,42 @@ def normalize_form(text: str, lang: str) -> tuple[str, ...]:
     """The folded words of a form, as compared for duplicates: ("so", "called") for "So-called"."""
     turkic = lang.split("-")[0] in _TURKIC
     return tuple(_fold(word, turkic) for _, _, word in tokenize(text))
+
+
+@lru_cache(maxsize=8192)
+def _simplified(char: str) -> str:
+    """The simplified form of one Han character (OpenCC's character table): 恐怖組織 is 恐怖组织.
+
+    Character by character, so that offsets still index the original text.
+    """
+    converted = _opencc().convert(char)
+    return converted if len(converted) == 1 else char
+
+
+@lru_cache(maxsize=1)
+def _opencc() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+_LONG_VOWEL_LETTERS = re.compile(r"(?<=.)[اوي](?=.)")
+
+
+def _skeleton(base: str) -> str | None:
+    """An Arabic-script word without its inner long-vowel letters: دموکراتیک and دمکراتیک are one name."""
+    if len(base) < 4 or not _ARABIC_SCRIPT.match(base):
+        return None
+    skeleton = _LONG_VOWEL_LETTERS.sub("", base)
+    return skeleton if len(skeleton) >= 3 else None
+
+
+def _swaps(base: str) -> frozenset[str]:
+    """The spellings of a name of five or more letters with two neighbouring letters swapped (Deash)."""
+    if len(base) < 5 or _HAN_CHAR.search(base):
+        return frozenset()
+    return frozenset(base[:i] + base[i + 1] + base[i] + base[i + 2 :] for i in range(len(base) - 1)) - {base}
 
 
 def _shared_prefix(a: str, b: str) -> int:
@@ -314,6 +412,8 @@ class _Word:
     lemma: str | None  # a form word's lemma when it differs from the form by an ending only
     stem: str | None
     cased_upper: bool  # has cased letters, all upper case
+    skeleton: str | None = None  # Arabic script: the word without its inner long-vowel letters
+    variants: frozenset[str] = frozenset()  # a name's spellings one swap of two letters away (Deash)
 
 
 class _Morphology:
@@ -334,16 +434,21 @@ class _Morphology:
             self._stemmer = Stemmer.Stemmer(self.profile.stemmer)
         self._cache: dict[str, _Word] = {}
 
-    def word(self, token: str, *, in_form: bool = False, inflect: bool = True) -> _Word:
-        cache_key = token if not in_form else f"\0{int(inflect)}{token}"
+    def word(self, token: str, *, in_form: bool = False, inflect: bool = True, name: bool = False) -> _Word:
+        cache_key = token if not in_form else f"\0{int(inflect)}{int(name)}{token}"
         hit = self._cache.get(cache_key)
         if hit is not None:
             return hit
         if len(self._cache) > 200_000:
             self._cache.clear()
         p = self.profile
+        token = _INVISIBLE_RUN.sub("", token)
         surface = unicodedata.normalize("NFKC", token)
         base = _fold(token, p.turkic)
+        if p.han and _HAN_CHAR.fullmatch(base):
+            base = _simplified(base)
+        if p.lang == "ckb":
+            base = base.replace("وو", "و")  # Sorani writes long u as وو or و: سووریا, سوریا
         bare = {base}
         for prefix in p.articles if in_form else p.clitics:
             if base.startswith(prefix) and len(base) - len(prefix) >= 2:
@@ -376,20 +481,28 @@ class _Morphology:
             lemma=lemma,
             stem=stem,
             cased_upper=surface.isupper(),
+            skeleton=_skeleton(base),
+            variants=_swaps(base) if name else frozenset(),
         )
         self._cache[cache_key] = word
         return word
 
     def _strip_endings(self, roots: set[str]) -> set[str]:
+        """The roots less one ending; where endings stack (Sorani ـەکان + ـی, Persian ـی + ـها), less two."""
         p = self.profile
-        out = set()
-        for root in roots:
-            for suffix in p.suffixes:
-                if root.endswith(suffix) and len(root) - len(suffix) >= p.min_root:
-                    stripped = root[: -len(suffix)]
-                    out.add(stripped)
-                    if p.ta_marbuta and stripped.endswith("ت"):
-                        out.add(stripped[:-1] + "ه")
+        out: set[str] = set()
+        todo = set(roots)
+        for _ in range(p.ending_layers):
+            found = set()
+            for root in todo:
+                for suffix in p.suffixes:
+                    if root.endswith(suffix) and len(root) - len(suffix) >= p.min_root:
+                        stripped = root[: -len(suffix)]
+                        found.add(stripped)
+                        if p.ta_marbuta and stripped.endswith("ت"):
+                            found.add(stripped[:-1] + "ه")
+            todo = found - out
+            out |= found
         return out
 
     @staticmethod
@@ -414,6 +527,7 @@ class _FormWord:
     word: _Word
     case_sensitive: bool
     inflect: bool
+    name: bool = False  # a word of a name: spelling variants match (Deash, دمکراتیک)
 
 
 @dataclass(frozen=True)
@@ -443,7 +557,17 @@ def _word_matches(morph: _Morphology, fw: _FormWord, w: _Word) -> int:
         return 2
     if form.keys & w.keys or morph.stems_agree(form, w):
         return 1
+    if fw.name and _same_name(form, w):
+        return 1
     return 0
+
+
+def _same_name(form: _Word, w: _Word) -> bool:
+    """A spelling variant of a name: two letters swapped (Deash), or inner vowel letters written or
+    left out in Arabic script (دمکراتیک, دموکراتیک), with or without an ending."""
+    if w.base in form.variants or bool(form.variants & w.keys):
+        return True
+    return form.skeleton is not None and any(_skeleton(k) == form.skeleton for k in w.keys)
 
 
 class Matcher:
@@ -454,7 +578,18 @@ class Matcher:
         self.lang = lexicon.resolve_lang(lang)
         self._morph = _Morphology(self.lang)
         self._with_quotes = SO_CALLED in lexicon.concepts
-        self._names_quoted = self.lang.split("-")[0] in _QUOTED_NAMES
+        base = self.lang.split("-")[0]
+        turkic = self._morph.profile.turkic
+        self._function_words = frozenset(_fold(w, turkic) for w in _QUOTE_FUNCTION_WORDS.get(base, "").split())
+        self._absorbs = {c.id: frozenset(c.absorbs) for c in lexicon if c.absorbs}
+        connectors = sorted(_CONNECTORS.get(base, ()), key=len, reverse=True)
+        words = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in connectors)
+        joiners = [r"(?:['’]s)?\s+"]  # the SDF militias, the SDF's militias
+        if words:
+            joiners.append(rf"\s+(?:{words})\s+")  # militias of the SDF, milices des FDS
+            joiners.append(r"\s+d['’]")  # milices d'…
+        self._connector = re.compile("|".join(joiners), re.IGNORECASE)
+        self._documents: dict[str, dict[tuple[str, str | None], tuple[bool, ...]]] = {}
         self._index: dict[str, list[_Entry]] = {}
         self._compounds: list[_Entry] = []
         for form in lexicon.forms(self.lang):
@@ -467,8 +602,14 @@ class Matcher:
     def _compile(self, text: str, form: Form | None) -> _Entry:
         cs = bool(form and form.case_sensitive)
         inflect = form.inflect if form else True
+        name = bool(form and form.name) and not cs
         words = tuple(
-            _FormWord(self._morph.word(tok, in_form=True, inflect=inflect and not cs), cs, inflect and not cs)
+            _FormWord(
+                self._morph.word(tok, in_form=True, inflect=inflect and not cs, name=name),
+                cs,
+                inflect and not cs,
+                name and len(tok) >= 4,
+            )
             for _, _, tok in tokenize(text)
         )
         acronym = cs and any(fw.word.cased_upper for fw in words)
@@ -484,6 +625,10 @@ class Matcher:
             keys.add(first.word.lemma)
         if first.word.stem:
             keys.add("\0" + first.word.stem)
+        if first.name:
+            keys |= {"\1" + v for v in first.word.variants}
+            if first.word.skeleton:
+                keys.add("\2" + first.word.skeleton)
         for key in keys:
             self._index.setdefault(key, []).append(entry)
         if entry.compound != "none":
@@ -498,7 +643,8 @@ class Matcher:
             self._starts.clear()
         w = self._morph.word(token)
         seen: dict[int, _Entry] = {}
-        for key in (*w.keys, "\0" + w.stem if w.stem else ""):
+        fuzzy = {"\1" + k for k in w.keys} | {"\2" + sk for k in w.keys if (sk := _skeleton(k))}
+        for key in (*w.keys, "\0" + w.stem if w.stem else "", *fuzzy):
             for entry in self._index.get(key, ()):
                 seen.setdefault(id(entry), entry)
         found = []
@@ -533,15 +679,37 @@ class Matcher:
         self._compound_hits[token] = found
         return found
 
-    def find(self, text: str, *, include_unwatched: bool = False) -> list[Occurrence]:
+    def find(self, text: str, *, include_unwatched: bool = False, document: str | None = None) -> list[Occurrence]:
         """Occurrences of lexicon forms in ``text``, sorted, non-overlapping, longest match first.
 
         Forms marked ``watch: false`` are matched (so that they take their words) but reported only
         with ``include_unwatched=True``, which the shift tracer uses to see what replaced a term.
+        ``document`` is the whole text that ``text`` is a segment of, when it is one: whether a
+        quoted name is the outlet's house style depends on how the whole document quotes it.
         """
+        hits = self._hits(text)
+        pairs = _quote_pairs(text) if self._with_quotes else []
+        quoted = self._quoted(text, hits, pairs)
+        found: list[Occurrence] = []
+        for k, hit in enumerate(hits):
+            if hit.form_text is not None and (hit.watch or include_unwatched):
+                found.append(
+                    Occurrence(
+                        hit.start, hit.end, text[hit.start : hit.end], hit.concept, hit.form_text, hit.frame,
+                        self.lang, quoted=k in quoted,
+                    )
+                )  # fmt: skip
+        if pairs and quoted:
+            marks = self._scare_quotes(text, hits, pairs, quoted, document)
+            if marks:
+                found = sorted(found + marks, key=lambda o: o.start)
+        return found
+
+    def _hits(self, text: str) -> list[_Hit]:
+        """Every match, longest first, watched or not, exclusions included; then the absorbed ones merged."""
         tokens = tokenize(text)
         words = [self._morph.word(tok) for _, _, tok in tokens]
-        found: list[Occurrence] = []
+        hits: list[_Hit] = []
         i, n = 0, len(tokens)
         while i < n:
             best: tuple[tuple[int, int, int], _Entry] | None = None
@@ -573,45 +741,201 @@ class Matcher:
                 continue
             entry = best[1]
             size = len(entry.words)
-            form = entry.form
-            if form is not None and (form.watch or include_unwatched):
-                start, end = tokens[i][0], tokens[i + size - 1][1]
-                found.append(Occurrence(start, end, text[start:end], form.concept, form.text, form.frame, self.lang))
+            hits.append(_Hit.of(tokens[i][0], tokens[i + size - 1][1], entry.form))
             i += size
-        if self._with_quotes and found:
-            found = self._add_scare_quotes(text, found)
-        return found
+        return self._absorb(text, hits) if self._absorbs else hits
 
-    def _add_scare_quotes(self, text: str, found: list[Occurrence]) -> list[Occurrence]:
-        """A term directly inside quotation marks is a distancing (so-called) occurrence too.
+    def _absorb(self, text: str, hits: list[_Hit]) -> list[_Hit]:
+        """One term, one occurrence: a hit of a concept that another absorbs (``absorbs:`` in the
+        lexicon: sdf absorbs militia), written next to a hit of that other concept ("SDF militias",
+        "militias of the SDF", "ميليشيات قسد"), merges into it, with the more condemning frame."""
+        out: list[_Hit] = []
+        for hit in hits:
+            prev = out[-1] if out else None
+            if prev is not None and prev.form_text is not None and hit.form_text is not None:
+                if hit.concept in self._absorbs.get(prev.concept, ()):
+                    owner = prev
+                elif prev.concept in self._absorbs.get(hit.concept, ()):
+                    owner = hit
+                else:
+                    owner = None
+                if owner is not None and self._adjacent(text, prev.end, hit.start):
+                    frame = min(prev.frame, hit.frame, key=frame_rank)
+                    out[-1] = _Hit(
+                        prev.start, hit.end, owner.concept, f"{prev.form_text} {hit.form_text}", frame,
+                        owner.watch, False,
+                    )  # fmt: skip
+                    continue
+            out.append(hit)
+        return out
 
-        The occurrence is the opening quotation mark (so that occurrences never overlap); its form
-        is the pair, e.g. "“…”". In Russian, Ukrainian and Belarusian, names of organisations are
-        quoted by convention («Исламское государство»), so a quoted capitalised term does not count.
+    def _adjacent(self, text: str, start: int, end: int) -> bool:
+        """Whether two terms are written as one phrase: only a gap, a possessive 's or a connector between."""
+        if _GAP.fullmatch(text, start, end):
+            return True
+        return self._connector.fullmatch(text, start, end) is not None
+
+    def _quoted(self, text: str, hits: list[_Hit], pairs: list[tuple[int, int]]) -> set[int]:
+        """Indices of the hits that stand inside quotation marks (as a term, not inside quoted speech)."""
+        quoted: set[int] = set()
+        for open_at, close_at in pairs:
+            inside = [k for k, h in enumerate(hits) if open_at < h.start and h.end <= close_at]
+            if inside and self._only_terms_inside(text, open_at, close_at, [hits[k] for k in inside]):
+                quoted.update(inside)
+        return quoted
+
+    def _only_terms_inside(self, text: str, open_at: int, close_at: int, inside: list[_Hit]) -> bool:
+        """Terms, function words and at most two other words (one after the last term)."""
+        extra = after = 0
+        last_end = inside[-1].end
+        han_run = 0
+        for start, end, token in tokenize(text[open_at + 1 : close_at]):
+            start, end = start + open_at + 1, end + open_at + 1
+            if any(h.start <= start and end <= h.end for h in inside):
+                han_run = 0
+                continue
+            if _fold(token, self._morph.profile.turkic) in self._function_words:
+                continue
+            if _HAN_CHAR.fullmatch(token):  # two Han characters make about one word
+                han_run += 1
+                if han_run % 2 == 0:
+                    continue
+            extra += 1
+            after += start >= last_end
+        return extra <= _QUOTE_EXTRA_WORDS and after <= 1
+
+    def _scare_quotes(
+        self,
+        text: str,
+        hits: list[_Hit],
+        pairs: list[tuple[int, int]],
+        quoted: set[int],
+        document: str | None,
+    ) -> list[Occurrence]:
+        """A ``so_called`` occurrence at the opening mark of each pair of quotation marks that distances.
+
+        Quotes around a label (terrorists, militia, occupation, SDF militias) distance. Quotes around a
+        name (Daesh, SDF, Demokratische Kräfte Syriens) are the outlet's house style when the document
+        quotes that name the same way throughout (every time, or only where it first introduces it),
+        and distance only when the document writes the name without quotes and then with them.
         """
-        extra: list[Occurrence] = []
-        k = 0
-        while k < len(found):
-            occ = found[k]
-            q = occ.start - 1
-            if q < 0 or text[q] not in OPENING_QUOTES or (q > 0 and text[q - 1].isalnum()) or occ.concept == SO_CALLED:
-                k += 1
+        marks = []
+        for open_at, close_at in pairs:
+            inside = [
+                h
+                for k, h in enumerate(hits)
+                if k in quoted and open_at < h.start and h.end <= close_at and h.watch and h.concept != SO_CALLED
+            ]
+            if not inside:
                 continue
-            if self._names_quoted and occ.text[:1].isupper():
-                k += 1
-                continue
-            last = k
-            while last + 1 < len(found) and _GAP.fullmatch(text, found[last].end, found[last + 1].start):
-                if found[last].end < len(text) and text[found[last].end] in CLOSING_QUOTES:
-                    break
-                last += 1
-            end = found[last].end
-            closes = end < len(text) and text[end] in CLOSING_QUOTES
-            if closes and (end + 1 == len(text) or not text[end + 1].isalnum()):
-                pair = f"{text[q]}…{text[end]}"
-                extra.append(Occurrence(q, q + 1, text[q], SO_CALLED, pair, "delegitimising", self.lang))
-            k = last + 1
-        return sorted(found + extra, key=lambda o: o.start) if extra else found
+            distancing = any(not h.name for h in inside)
+            if not distancing:
+                profile = self._name_quoting(document if document is not None else text)
+                distancing = any(not _house_style(profile.get((h.concept, h.form_text), ())) for h in inside)
+            if distancing:
+                pair = f"{text[open_at]}…{text[close_at]}"
+                marks.append(
+                    Occurrence(open_at, open_at + 1, text[open_at], SO_CALLED, pair, "delegitimising", self.lang)
+                )
+        return marks
+
+    def _name_quoting(self, document: str) -> dict[tuple[str, str | None], tuple[bool, ...]]:
+        """For each name in ``document``, in order, whether each of its occurrences is quoted."""
+        cached = self._documents.get(document)
+        if cached is not None:
+            return cached
+        profile: dict[tuple[str, str | None], list[bool]] = {}
+        for line in document.split("\n"):
+            hits = self._hits(line)
+            quoted = self._quoted(line, hits, _quote_pairs(line))
+            for k, h in enumerate(hits):
+                if h.name and h.watch:
+                    profile.setdefault((h.concept, h.form_text), []).append(k in quoted)
+        result = {key: tuple(flags) for key, flags in profile.items()}
+        if len(self._documents) >= 8:
+            self._documents.pop(next(iter(self._documents)))
+        self._documents[document] = result
+        return result
+
+
+def _house_style(flags: tuple[bool, ...]) -> bool:
+    """Quoting that is constant for a name: quoted every time, or only where the document introduces it
+    (and a name the document does not hold: nothing to compare with)."""
+    return not flags or all(flags) or (flags[0] and not any(flags[1:]))
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """One match in a text: a form (``form_text``) or an exclusion phrase (``form_text is None``)."""
+
+    start: int
+    end: int
+    concept: str
+    form_text: str | None
+    frame: str
+    watch: bool
+    name: bool
+
+    @classmethod
+    def of(cls, start: int, end: int, form: Form | None) -> _Hit:
+        if form is None:
+            return cls(start, end, "", None, "neutral", False, False)
+        return cls(start, end, form.concept, form.text, form.frame, form.watch, form.name)
+
+
+_DOUBLE_OPEN, _DOUBLE_CLOSE = '“„‟"＂〝', '”“"＂〞〟'
+_SINGLE_OPEN, _SINGLE_CLOSE = "‘‚‛'’＇", "’‘'＇"
+_AMBIGUOUS_QUOTES = frozenset("\"'’”＂＇")  # also apostrophes, or also closing marks
+
+
+def _closers(opening: str) -> str:
+    if opening in _GUILLEMETS:
+        return _GUILLEMETS[opening]
+    return _DOUBLE_CLOSE if opening in _DOUBLE_OPEN else _SINGLE_CLOSE
+
+
+def _is_word_char(c: str) -> bool:
+    """A letter or digit that a quotation mark cannot touch on its outer side (Han characters can)."""
+    return c.isalnum() and not _HAN_CHAR.fullmatch(c)
+
+
+def _quote_pairs(text: str) -> list[tuple[int, int]]:
+    """``(open, close)`` indices of each pair of quotation marks on one line, at most 80 characters apart.
+
+    An opening mark that is also an apostrophe or a closing mark (" ' ’ ”) must not follow a letter
+    (Daesh's) or be followed by a space; French guillemets and German and Chinese marks may enclose
+    spaces (« Daech »). A closing mark must not be followed by a letter. Pairs do not nest: after a
+    pair that encloses more than a term (quoted speech), marks inside it are looked at again.
+    """
+    pairs: list[tuple[int, int]] = []
+    n = len(text)
+    i = 0
+    while i < n:
+        c = text[i]
+        if c not in OPENING_QUOTES:
+            i += 1
+            continue
+        ambiguous = c in _AMBIGUOUS_QUOTES
+        if ambiguous and ((i > 0 and _is_word_char(text[i - 1])) or i + 1 >= n or text[i + 1].isspace()):
+            i += 1
+            continue
+        closers = _closers(c)
+        close_at = None
+        for j in range(i + 1, min(n, i + 1 + _QUOTE_MAX_CHARS)):
+            d = text[j]
+            if d == "\n":
+                break
+            if d in closers and j > i + 1 and not (j + 1 < n and _is_word_char(text[j + 1])):
+                if d in _AMBIGUOUS_QUOTES and text[j - 1].isspace():
+                    continue
+                close_at = j
+                break
+        if close_at is None:
+            i += 1
+            continue
+        pairs.append((i, close_at))
+        i += 1
+    return pairs
 
 
 def _in_capitals(tokens: list[tuple[int, int, str]], words: list[_Word], i: int, size: int, text: str) -> bool:

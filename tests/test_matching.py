@@ -268,31 +268,31 @@ def test_exact_forms_do_not_inflect() -> None:
 
 
 def test_scare_quotes_are_distancing() -> None:
+    """Quotes around a label distance; quotes around a name quoted the same way throughout are house style."""
     text = "the “terrorists” and \"Daesh\" and 'ISIS'"
     occurrences = find_terms(text, "en")
     assert triples(occurrences) == [
         ("“", "so_called", "delegitimising"),
         ("terrorists", "terrorist", "condemning"),
-        ('"', "so_called", "delegitimising"),
         ("Daesh", "isis", "delegitimising"),
-        ("'", "so_called", "delegitimising"),
         ("ISIS", "isis", "neutral"),
     ]
     assert occurrences[0].form == "“…”"
     assert occurrences[0].start == 4
+    assert [o.quoted for o in occurrences] == [False, True, True, True]
 
 
 @pytest.mark.parametrize(
     ("lang", "text", "quoted"),
     [
         ("en", "“Daesh terrorists”", True),
-        ("fr", "les « terroristes »", False),  # spaced guillemets enclose spaces, not the term
+        ("fr", "les « terroristes »", True),  # French guillemets enclose a space on each side
         ("fr", "les «terroristes»", True),
         ("de", "die „Terroristen“", True),
         ("en", "Daesh's 'terrorists' too", True),
         ("en", "Daesh's fighters", False),
         ("en", '"the terrorists said so"', False),
-        ("ru", "группировка «Исламское государство»", False),  # Russian quotes names by convention
+        ("ru", "группировка «Исламское государство»", False),  # a name: quoted by convention
         ("ru", "так называемые «террористы»", True),
     ],
 )
@@ -307,8 +307,9 @@ def test_scare_quote_cases(lang: str, text: str, quoted: bool) -> None:
 def test_occurrence_round_trips() -> None:
     occ = find_terms("Daesh", "en")[0]
     expected = {"start": 0, "end": 5, "text": "Daesh", "concept": "isis", "form": "Daesh", "frame": "delegitimising"}
-    assert occ.to_dict() == {**expected, "lang": "en"}
+    assert occ.to_dict() == {**expected, "lang": "en", "quoted": False}
     assert Occurrence.from_dict(occ.to_dict()) == occ
+    assert Occurrence.from_dict(expected | {"lang": "en"}) == occ  # saved before `quoted` existed
 
 
 def test_matchers_are_cached() -> None:

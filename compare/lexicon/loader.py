@@ -64,6 +64,7 @@ class Form:
     watch: bool = True
     inflect: bool = True
     compound: str = "none"
+    name: bool = False  # a proper name (Daesh, SDF), not a label (terrorists, militia): see quoting rules
     note: str = ""
     source: str = ""  # FILE:LINE where it was defined
 
@@ -82,6 +83,8 @@ class Form:
             out["inflect"] = False
         if self.compound != "none":
             out["compound"] = self.compound
+        if self.name:
+            out["name"] = True
         if self.note:
             out["note"] = self.note
         return out if len(out) > 1 else {"form": self.text}
@@ -96,6 +99,7 @@ class Concept:
     note: str = ""
     forms: Mapping[str, tuple[Form, ...]] = field(default_factory=dict)  # language → forms
     exclude: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language → phrases
+    absorbs: tuple[str, ...] = ()  # concepts whose occurrence written next to this one's is part of it
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -185,6 +189,8 @@ class Lexicon:
                 entry["gloss"] = concept.gloss
             if concept.note:
                 entry["note"] = concept.note
+            if concept.absorbs:
+                entry["absorbs"] = list(concept.absorbs)
             forms: dict[str, Any] = {}
             for lang in concept.languages:
                 by_frame: dict[str, list[Any]] = {}
@@ -256,6 +262,7 @@ class _ParsedConcept:
     note: str
     forms: dict[str, list[Form]]
     exclude: dict[str, list[str]]
+    absorbs: list[str]
 
 
 def _parse(name: str, text: str) -> list[_ParsedConcept]:
@@ -354,7 +361,8 @@ def _describe(error: Any, path: list[Any]) -> tuple[str, list[Any]]:
         if len(path) >= 5 and path[2] == "forms":
             return f"unknown key {bad!r} in a form entry; accepted: {', '.join(FORM_OPTIONS)}", [*path, bad]
         if len(path) == 2 and path[0] == "concepts":
-            return f"unknown key {bad!r} in concept {path[1]!r}; accepted: gloss, note, forms, exclude", [*path, bad]
+            accepted = "gloss, note, names, absorbs, forms, exclude"
+            return f"unknown key {bad!r} in concept {path[1]!r}; accepted: {accepted}", [*path, bad]
         accepted = ", ".join(error.schema.get("properties", {}))
         return f"unknown key {bad!r} in {where}; accepted: {accepted}", [*path, bad]
     if error.validator == "required":
@@ -394,7 +402,8 @@ def _read_concepts(name: str, root: Any, data: Mapping[str, Any]) -> list[_Parse
     owner: dict[tuple[str, tuple[str, ...]], tuple[str, int]] = {}
     concepts = []
     for cid, body in data["concepts"].items():
-        parsed = _ParsedConcept(cid, body.get("gloss", ""), body.get("note", ""), {}, {})
+        parsed = _ParsedConcept(cid, body.get("gloss", ""), body.get("note", ""), {}, {}, list(body.get("absorbs", [])))
+        names = bool(body.get("names", False))
         for raw_lang, by_frame in body["forms"].items():
             lang = _lang(name, root, ["concepts", cid, "forms", raw_lang], raw_lang)
             bucket = parsed.forms.setdefault(lang, [])
@@ -429,6 +438,7 @@ def _read_concepts(name: str, root: Any, data: Mapping[str, Any]) -> list[_Parse
                             watch=bool(options.get("watch", True)),
                             inflect=bool(options.get("inflect", True)),
                             compound=str(options.get("compound", "none")),
+                            name=bool(options.get("name", names)),
                             note=str(options.get("note", "")),
                             source=f"{name}:{line}",
                         )
@@ -456,6 +466,7 @@ class _Merged:
         self.glosses: dict[str, tuple[str, str]] = {}
         self.forms: dict[str, dict[str, dict[tuple[str, ...], Form]]] = {}
         self.exclude: dict[str, dict[str, list[str]]] = {}
+        self.absorbs: dict[str, list[str]] = {}
         self.owner: dict[tuple[str, tuple[str, ...]], str] = {}
 
     def add(self, concepts: list[_ParsedConcept]) -> None:
@@ -474,6 +485,8 @@ class _Merged:
                         del self.forms[previous][lang][key]
                     bucket[key] = form
                     self.owner[(lang, key)] = parsed.id
+            absorbed = self.absorbs.setdefault(parsed.id, [])
+            absorbed.extend(c for c in parsed.absorbs if c not in absorbed)
             for lang, phrases in parsed.exclude.items():
                 known = self.exclude.setdefault(parsed.id, {}).setdefault(lang, [])
                 known.extend(p for p in phrases if p not in known)
@@ -483,5 +496,6 @@ class _Merged:
         for cid, (gloss, note) in self.glosses.items():
             forms = {lang: tuple(bucket.values()) for lang, bucket in self.forms[cid].items() if bucket}
             exclude = {lang: tuple(p) for lang, p in self.exclude.get(cid, {}).items()}
-            concepts[cid] = Concept(cid, gloss, note, MappingProxyType(forms), MappingProxyType(exclude))
+            absorbs = tuple(self.absorbs.get(cid, ()))
+            concepts[cid] = Concept(cid, gloss, note, MappingProxyType(forms), MappingProxyType(exclude), absorbs)
         return Lexicon(concepts, sources)

@@ -20,12 +20,15 @@ FRAMES: tuple[str, ...] = tuple(FRAME_RANKS)
 
 COMPOUND_MODES: tuple[str, ...] = ("none", "modifier", "head", "both")
 
+CONCEPT_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
 FORM_OPTIONS: dict[str, Any] = {
     "form": {"type": "string", "minLength": 1, "pattern": r"\S"},
     "case_sensitive": {"type": "boolean"},
     "watch": {"type": "boolean"},
     "inflect": {"type": "boolean"},
     "compound": {"enum": list(COMPOUND_MODES)},
+    "name": {"type": "boolean"},
     "note": {"type": "string"},
 }
 
@@ -46,6 +49,8 @@ CONCEPT: dict[str, Any] = {
     "properties": {
         "gloss": {"type": "string"},
         "note": {"type": "string"},
+        "names": {"type": "boolean"},
+        "absorbs": {"type": "array", "items": {"type": "string", "pattern": CONCEPT_ID_PATTERN}},
         "forms": {"type": "object", "additionalProperties": LANGUAGE_FORMS},
         "exclude": {
             "type": "object",
@@ -55,8 +60,6 @@ CONCEPT: dict[str, Any] = {
     "required": ["forms"],
     "additionalProperties": False,
 }
-
-CONCEPT_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 LEXICON_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
