@@ -113,7 +113,13 @@ def function_words(lang: str, lexicon: Lexicon | None = None) -> frozenset[str]:
 def content_lemmas(text: str, lang: str, lexicon: Lexicon | None = None) -> frozenset[str]:
     """The lemmas of the content words of ``text``: order, articles and prepositions do not count."""
     stop = function_words(lang, lexicon)
-    return frozenset(lemma(w, lang) for _, _, w in words(text) if w.lower() not in stop and not w.isdigit())
+    return frozenset(lemma(w, lang) for _, _, w in words(text) if not _is_function_word(w, stop))
+
+
+def _is_function_word(word: str, stop: frozenset[str]) -> bool:
+    """A stop word, an elided one ("l'", "d'", "dell'") or a number."""
+    low = word.lower()
+    return low in stop or f"{low}'" in stop or f"{low}’" in stop or word.isdigit()
 
 
 def near_lemmas(a: str, b: str) -> bool:
@@ -258,12 +264,15 @@ def trim(
 
     def droppable(tok: tuple[int, int, str]) -> bool:
         inside_keep = keep is not None and tok[0] < keep[1] and keep[0] < tok[1]
-        return tok[2].lower() in stop and not inside_keep
+        return _is_function_word(tok[2], stop) and not inside_keep
+
+    def apart(gap: str) -> bool:  # a space, or the apostrophe of an elided article (l'exèrcit)
+        return gap.isspace() or gap in ("'", "’")
 
     if not toks or all(droppable(t) for t in toks):
         return span
-    # Only a word set off by a space goes: "tan-chamado" and "l'així" stay whole.
-    while droppable(toks[0]) and text[toks[0][1] : toks[1][0]].isspace():
+    # Only a word set off by a space or elided goes: "tan-chamado" stays whole.
+    while droppable(toks[0]) and apart(text[toks[0][1] : toks[1][0]]):
         toks.pop(0)
     while droppable(toks[-1]) and text[toks[-2][1] : toks[-1][0]].isspace():
         toks.pop()

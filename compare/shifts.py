@@ -45,8 +45,8 @@ def align_span(source: str, target: str, start: int, end: int, lang: str) -> str
 
 
 def is_quote(occ: Occurrence) -> bool:
-    """Whether an occurrence is a scare quote (a ``so_called`` reported at its opening mark)."""
-    return occ.concept == "so_called" and "…" in occ.form and occ.end - occ.start == 1
+    """Whether an occurrence is a scare quote (a ``so_called`` whose form is a pair of marks, "“…”")."""
+    return occ.concept == "so_called" and "…" in occ.form and len(occ.form) <= 5
 
 
 def _pair(
@@ -125,7 +125,9 @@ def quote_around(text: str, start: int, end: int, lang: str, lexicon: Lexicon) -
             i = after.pop(0)[1]
             skipped += 1
             continue
-        return None
+        # The opening mark stands but the closing one was lost (engines mangle a closing apostrophe
+        # into "'s"): the words are still marked off, so the quote counts; it ends at the words.
+        return opening, max(end - 1, opening)
 
 
 # --- tracing -----------------------------------------------------------------------------------------
@@ -175,13 +177,20 @@ class _Segment:
                         proj = Projection(((found[j].start, found[j].end),), "lexicon", 0.6)
             out.append(proj)
             current, text = list(proj.pieces), target
-        if self.langs[-1] == self.langs[0] and (not self.engine or not out[-1].pieces):
+        if self.langs[-1] == self.langs[0] and (not self.engine or not _has_words(self.back, out[-1].pieces)):
             # Without the engine's links all the way, the back-translation is aligned with the source
             # directly, on lemmas (both are in the source language).
             lemma_proj = by_lemmas(self.texts[0], self.back, pieces, self.langs[0])
             if lemma_proj.pieces or not self.engine:
                 out[-1] = lemma_proj
         return out
+
+
+def _has_words(text: str, pieces: Sequence[Piece]) -> bool:
+    """Whether any piece holds a word (an engine link may land on a quotation mark only)."""
+    from .align import words
+
+    return any(a < e and s < b for a, b, _ in words(text) for s, e in pieces)
 
 
 def _anchor(occ: Occurrence, occurrences: Sequence[Occurrence]) -> tuple[Piece, Occurrence | None]:
@@ -213,6 +222,10 @@ def trace_segment(
     plans = []
     for occ in seg.source_occ:
         anchor, inner = _anchor(occ, seg.source_occ)
+        if is_quote(occ):  # the row shows the quoted stretch, marks included
+            marks = quote_around(source, *anchor, source_lang, lexicon)
+            if marks is not None and marks[0] == occ.start:
+                occ = replace(occ, end=marks[1] + 1, text=source[occ.start : marks[1] + 1])
         plans.append((occ, anchor, inner, seg.follow([anchor], inner or occ)))
 
     # Back occurrences that are the same concept's counterpart of some source occurrence belong to it.
@@ -257,9 +270,15 @@ def trace_segment(
         consumed.update(j for j in candidates if covers(occ_content[j], src_content))
         one_language = back_lang == source_lang
         same_words = one_language and bool(src_content) and src_content <= back_content
-        # The same words up to a derivation (Democrat ~ Democratic, SDFaj ~ SDF) when no other form is there.
-        near_words = one_language and bool(src_content) and not same and covers(src_content, back_content)
-        if any(back_occ[j].form == occ.form for j in same) or same_words or (near_words and not same):
+        # The same words up to a derivation (Democrat ~ Democratic, PKKan/YPG ~ PKK/YPG), unless another
+        # whole form of the concept is there ("governmental" for "government" is a variant).
+        near_words = (
+            one_language
+            and bool(src_content)
+            and covers(src_content, back_content)
+            and all(len(occ_content[j]) < len(src_content) for j in same)
+        )
+        if any(back_occ[j].form == occ.form for j in same) or same_words or near_words:
             hit = next((back_occ[j] for j in same if back_occ[j].form == occ.form), None)
             consumed.update(same[:1])
             shifts.append(
