@@ -261,19 +261,24 @@ _AFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
     "ar": {
         "clitics": ("وال", "بال", "فال", "كال", "ولل", "فلل", "لل", "ال", "و", "ف", "ب", "ل", "ك"),
         "articles": ("ال",),
-        # -و and -ي: the construct state of sound plurals (مسلحو داعش, مسلحي داعش) and the nisba
-        # adjective (داعشي, "of Daesh").
-        "suffixes": (
-            "ات", "ون", "ين", "ان", "ة", "ها", "هم", "هما", "هن", "كم", "نا", "و", "ي", "ية", "يه", "يون", "يين",
-        ),
+        "suffixes": ("ات", "ون", "ين", "ان", "ة", "ها", "هم", "هما", "هن", "كم", "نا"),
+        # Text words only: the construct state of sound plurals (مسلحو داعش, مسلحي داعش) and the
+        # nisba adjective (داعشي, "of Daesh"). A form is never cut so: إرهابي is not الإرهاب.
+        "text_suffixes": ("و", "ي", "ية", "يه", "يون", "يين"),
     },
-    # -ی: the adjective and the indefinite or ezafe ending (داعشی, تروریستی); they stack with -ها.
-    "fa": {"suffixes": ("هایی", "های", "ها", "یان", "گان", "ان", "ات", "ین", "ی", "ای", "یی")},
+    "fa": {
+        "suffixes": ("هایی", "های", "ها", "یان", "گان", "ان", "ات", "ین"),
+        # Text words only: the adjective, indefinite and ezafe -ی (داعشی); the form شورشی (rebel)
+        # is not cut to شورش (riot).
+        "text_suffixes": ("ی", "ای", "یی"),
+    },
     "he": {
         "clitics": tuple(a + b for a in _HEBREW_CLITICS for b in _HEBREW_CLITICS) + tuple(_HEBREW_CLITICS),
         "articles": ("ה",),
-        # -י: the construct plural (מחבלי דאעש) and the adjective (דאעשי); -ית the feminine.
-        "suffixes": ("ים", "ות", "י", "ית", "יים", "יות"),
+        # Text words also drop the construct plural and adjective -י (מחבלי דאעש, דאעשי) and the
+        # feminine -ית. Not the feminine -ה: המשטרה (the police) is no משטר (regime).
+        "suffixes": ("ים", "ות"),
+        "text_suffixes": ("י", "ית", "יים", "יות"),
     },
     "kmr": {
         "suffixes": ("ekê", "ekî", "eke", "ekan", "ekên", "yên", "yan", "yê", "ya", "ên", "an", "ê", "a", "î"),
@@ -300,6 +305,7 @@ class _Profile:
     clitics: tuple[str, ...]
     articles: tuple[str, ...]
     suffixes: tuple[str, ...]
+    text_suffixes: tuple[str, ...]  # suffixes, and endings cut from text words only
     ta_marbuta: bool
     form_lemmas: bool  # False where short endings derive new words (Turkish -ma, -an): stems serve
     min_root: int = 3
@@ -342,6 +348,7 @@ def _profile(lang: str) -> _Profile:
         clitics=folded(affixes.get("clitics", ())),
         articles=folded(affixes.get("articles", ())),
         suffixes=folded(affixes.get("suffixes", ())),
+        text_suffixes=folded(affixes.get("suffixes", ()) + affixes.get("text_suffixes", ())),
         ta_marbuta=base in _TA_MARBUTA,
         form_lemmas=base not in _AGGLUTINATIVE,
         ending_layers=2 if base in _STACKED_ENDINGS else 1,
@@ -457,7 +464,7 @@ class _Morphology:
         lemmas: set[str] = set()
         lemma = stem = None
         if inflect:
-            keys |= self._strip_endings(bare)
+            keys |= self._strip_endings(bare, p.suffixes if in_form else p.text_suffixes)
             if p.lemma_lang:
                 lemmatize = _lemmatizer().lemmatize
                 found = _fold(lemmatize(surface, p.lemma_lang), p.turkic)
@@ -487,7 +494,7 @@ class _Morphology:
         self._cache[cache_key] = word
         return word
 
-    def _strip_endings(self, roots: set[str]) -> set[str]:
+    def _strip_endings(self, roots: set[str], suffixes: tuple[str, ...]) -> set[str]:
         """The roots less one ending; where endings stack (Sorani ـەکان + ـی, Persian ـی + ـها), less two."""
         p = self.profile
         out: set[str] = set()
@@ -495,7 +502,7 @@ class _Morphology:
         for _ in range(p.ending_layers):
             found = set()
             for root in todo:
-                for suffix in p.suffixes:
+                for suffix in suffixes:
                     if root.endswith(suffix) and len(root) - len(suffix) >= p.min_root:
                         stripped = root[: -len(suffix)]
                         found.add(stripped)
@@ -883,15 +890,29 @@ class _Hit:
         return cls(start, end, form.concept, form.text, form.frame, form.watch, form.name)
 
 
-_DOUBLE_OPEN, _DOUBLE_CLOSE = '“„‟"＂〝', '”“"＂〞〟'
-_SINGLE_OPEN, _SINGLE_CLOSE = "‘‚‛'’＇", "’‘'＇"
+# The closing marks each opening mark pairs with, mixed pairs included (‘term', "term”); “ closes
+# only a German „ (in Chinese and English a second “ opens a nested quotation).
+_CLOSERS = {
+    "“": '”"',
+    "„": '“”"',
+    "‟": '”"',
+    '"': '"”',
+    "”": "”",
+    "＂": "＂",
+    "〝": "〞〟",
+    "‘": "’'",
+    "‚": "‘’'",
+    "‛": "’'",
+    "'": "'’",
+    "’": "’",
+    "＇": "＇",
+    **_GUILLEMETS,
+}
 _AMBIGUOUS_QUOTES = frozenset("\"'’”＂＇")  # also apostrophes, or also closing marks
 
 
 def _closers(opening: str) -> str:
-    if opening in _GUILLEMETS:
-        return _GUILLEMETS[opening]
-    return _DOUBLE_CLOSE if opening in _DOUBLE_OPEN else _SINGLE_CLOSE
+    return _CLOSERS.get(opening, "")
 
 
 def _is_word_char(c: str) -> bool:
