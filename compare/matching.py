@@ -87,7 +87,10 @@ _CONNECTORS = {
     "ca": ("de", "de les", "dels", "de la", "d"),
     "gl": ("de", "da", "das", "do", "dos"),
     "de": ("der", "des"),
+    "he": ("של", "של ה"),
 }
+# "and" and "then" written as a prefix of the next word: و ف, ו.
+_GLUED_CONJUNCTIONS = {"ar": "وف", "he": "ו"}
 
 
 @dataclass(frozen=True)
@@ -593,9 +596,10 @@ class Matcher:
         words = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in connectors)
         joiners = [r"(?:['’]s)?\s+"]  # the SDF militias, the SDF's militias
         if words:
-            joiners.append(rf"\s+(?:{words})\s+")  # militias of the SDF, milices des FDS
+            joiners.append(rf"\s+(?:{words})(?:\s+|-)")  # militias of the SDF, milices des FDS, של ה-SDF
             joiners.append(r"\s+d['’]")  # milices d'…
         self._connector = re.compile("|".join(joiners), re.IGNORECASE)
+        self._conjunctions = _GLUED_CONJUNCTIONS.get(base, "")
         self._documents: dict[str, dict[tuple[str, str | None], tuple[bool, ...]]] = {}
         self._index: dict[str, list[_Entry]] = {}
         self._compounds: list[_Entry] = []
@@ -766,7 +770,7 @@ class Matcher:
                     owner = hit
                 else:
                     owner = None
-                if owner is not None and self._adjacent(text, prev.end, hit.start):
+                if owner is not None and self._adjacent(text, prev, hit):
                     frame = min(prev.frame, hit.frame, key=frame_rank)
                     out[-1] = _Hit(
                         prev.start, hit.end, owner.concept, f"{prev.form_text} {hit.form_text}", frame,
@@ -776,11 +780,14 @@ class Matcher:
             out.append(hit)
         return out
 
-    def _adjacent(self, text: str, start: int, end: int) -> bool:
-        """Whether two terms are written as one phrase: only a gap, a possessive 's or a connector between."""
-        if _GAP.fullmatch(text, start, end):
+    def _adjacent(self, text: str, first: _Hit, second: _Hit) -> bool:
+        """Whether two terms are written as one phrase: only a gap, a possessive 's or a connector
+        between, and no conjunction glued to the second (قسد والميليشيات is a list)."""
+        if text[second.start] in self._conjunctions and not (second.form_text or "").startswith(text[second.start]):
+            return False
+        if _GAP.fullmatch(text, first.end, second.start):
             return True
-        return self._connector.fullmatch(text, start, end) is not None
+        return self._connector.fullmatch(text, first.end, second.start) is not None
 
     def _quoted(self, text: str, hits: list[_Hit], pairs: list[tuple[int, int]]) -> set[int]:
         """Indices of the hits that stand inside quotation marks (as a term, not inside quoted speech)."""

@@ -1,0 +1,324 @@
+"""Detection quality, class by class: the kinds of wording that real news in twelve languages uses and
+that a matcher tuned on its own lexicon misses or over-reads. Every case lists the full expected
+output, so a stray occurrence (a false hit) fails as surely as a missing one."""
+
+from __future__ import annotations
+
+import pytest
+
+from compare.matching import Occurrence, find_terms, matcher_for
+
+
+def pairs(occurrences: list[Occurrence]) -> list[tuple[str, str]]:
+    return [(o.text, o.concept) for o in occurrences]
+
+
+def check(lang: str, text: str, expected: list[tuple[str, str]]) -> list[Occurrence]:
+    found = find_terms(text, lang)
+    assert pairs(found) == expected
+    for occ in found:
+        assert text[occ.start : occ.end] == occ.text
+    return found
+
+
+# --- spelling variants and misspellings seen in the wild -----------------------------------------
+
+SPELLINGS = [
+    ("en", "Deash fighters", [("Deash", "isis")]),  # two letters swapped in a name
+    ("en", "the Syrain Democratic Forces", [("Syrain Democratic Forces", "sdf")]),
+    ("en", "Da’esh and Da'ish", [("Da’esh", "isis"), ("Da'ish", "isis")]),
+    ("fa", "نیروهای دمکراتیک سوریه", [("نیروهای دمکراتیک سوریه", "sdf")]),  # دموکراتیک without its و
+    ("fa", "داعش و دولت اسلامي", [("داعش", "isis"), ("دولت اسلامي", "isis")]),  # Arabic ي
+    ("ckb", "هێزەکانی سوریای دیموکرات", [("هێزەکانی سوریای دیموکرات", "sdf")]),  # سوریا with one و
+    ("ckb", "رژێمی سوریا و حکوومەت", [("رژێمی", "regime"), ("حکوومەت", "regime")]),  # ر for ڕ, وو
+    ("ckb", "ریکخراوی داعش", [("ریکخراوی داعش", "isis")]),  # ر and ي for ڕ and ێ
+    ("he", "ג’יהאדיסט ודאע’ש", [("ג’יהאדיסט", "takfiri"), ("ודאע’ש", "isis")]),  # curly geresh
+    ("he", "מוג׳אהדין", [("מוג׳אהדין", "terrorist")]),
+    ("zh", "恐怖份子與伊斯蘭國", [("恐怖份子", "terrorist"), ("伊斯蘭國", "isis")]),  # traditional characters
+    ("zh", "敘利亞民主力量", [("敘利亞民主力量", "sdf")]),
+    ("tr", "DAİŞ ve IŞİD", [("DAİŞ", "isis"), ("IŞİD", "isis")]),
+    ("kmr", "DEAŞ û HSD", [("DEAŞ", "isis"), ("HSD", "sdf")]),
+]
+
+SPELLING_NEGATIVES = [
+    ("en", "a dash of salt"),  # Daesh less a letter is a word: no deletions, only swaps
+    ("en", "the occupied building"),  # occupier less a letter: not a name, no variants
+    ("fa", "حکم دادگاه"),  # حکومت without its و is another word: labels have no vowel-letter variants
+    ("he", "המשטרה עצרה חשוד"),  # the police is no regime
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), SPELLINGS)
+def test_spelling_variants(lang: str, text: str, expected: list[tuple[str, str]]) -> None:
+    check(lang, text, expected)
+
+
+@pytest.mark.parametrize(("lang", "text"), SPELLING_NEGATIVES)
+def test_spelling_variants_do_not_overreach(lang: str, text: str) -> None:
+    check(lang, text, [])
+
+
+# --- clitics, construct states and derived adjectives ----------------------------------------------
+
+MORPHOLOGY = [
+    ("ar", "مسلحو داعش", [("مسلحو", "terrorist"), ("داعش", "isis")]),  # construct plural, nominative
+    ("ar", "قتل مسلحي التنظيم", [("مسلحي", "terrorist")]),  # construct plural, oblique
+    ("ar", "عنصر داعشي والدواعش", [("داعشي", "isis"), ("والدواعش", "isis")]),  # nisba, broken plural
+    ("ar", "وللإرهابيين", [("وللإرهابيين", "terrorist")]),
+    ("fa", "نیروهای داعشی و داعشی‌ها", [("داعشی", "isis"), ("داعشی‌ها", "isis")]),
+    ("fa", "تروریست‌های تکفیری", [("تروریست‌های تکفیری", "terrorist")]),
+    ("ckb", "داعشییەکان و چەکدارانی داعش", [("داعشییەکان", "isis"), ("چەکدارانی", "terrorist"), ("داعش", "isis")]),
+    ("ckb", "تیرۆریستەکانیش", [("تیرۆریستەکانیش", "terrorist")]),  # stacked endings
+    ("he", "מחבלי דאעש הדאעשים", [("מחבלי", "terrorist"), ("דאעש", "isis"), ("הדאעשים", "isis")]),
+    ("kmr", "DAIŞî û terorîstan", [("DAIŞî", "isis"), ("terorîstan", "terrorist")]),
+    ("tr", "DEAŞ'lı teröristlere", [("DEAŞ", "isis"), ("teröristlere", "terrorist")]),
+    ("ru", "игиловцы и боевиков", [("игиловцы", "isis"), ("боевиков", "terrorist")]),
+]
+
+MORPHOLOGY_NEGATIVES = [
+    ("ar", "هجوم مسلح على البنك"),  # armed robbery: the adjective is no militant
+    ("fa", "پلیس ضد شورش"),  # riot police: شورش (riot) is not شورشی (rebel)
+    ("ar", "الحزب اليميني المتطرف"),  # far right, not extremism in the jihadist sense
+    ("he", "כיבושי נפוליאון וכיבוש הפסגה"),  # conquests, not the occupation
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), MORPHOLOGY)
+def test_clitics_constructs_and_adjectives(lang: str, text: str, expected: list[tuple[str, str]]) -> None:
+    check(lang, text, expected)
+
+
+@pytest.mark.parametrize(("lang", "text"), MORPHOLOGY_NEGATIVES)
+def test_other_senses_are_not_terms(lang: str, text: str) -> None:
+    check(lang, text, [])
+
+
+# --- names and formulas particular to some outlets --------------------------------------------------
+
+OUTLET_FORMULAS = [
+    ("en", "the PKK/YPG terrorists", [("PKK/YPG", "sdf"), ("terrorists", "terrorist")]),
+    ("tr", "PKK/YPG'li teröristler", [("PKK/YPG", "sdf"), ("teröristler", "terrorist")]),
+    ("tr", "YPG/PKK terör örgütü", [("YPG/PKK terör örgütü", "sdf")]),
+    ("tr", "Şam yönetimi ve Esad rejimi", [("Şam yönetimi", "regime"), ("rejimi", "regime")]),
+    ("zh", "叙利亚民主军和恐怖势力", [("叙利亚民主军", "sdf"), ("恐怖势力", "terrorist")]),
+    (
+        "zh",
+        "极端组织伊斯兰国和反政府武装",
+        [("极端组织", "takfiri"), ("伊斯兰国", "isis"), ("反政府武装", "terrorist")],
+    ),
+    ("en", "Turkish-backed mercenaries", [("mercenaries", "militia")]),
+    ("ar", "مرتزقة الاحتلال التركي", [("مرتزقة", "militia"), ("الاحتلال التركي", "occupation")]),
+    ("kmr", "bekirêgirtiyên dewleta dagirker", [("bekirêgirtiyên", "militia"), ("dewleta dagirker", "occupation")]),
+    ("en", "the occupying state", [("occupying state", "occupation")]),
+    ("fa", "رژیم اشغالگر قدس", [("رژیم اشغالگر قدس", "occupation")]),  # one row, not also regime
+    ("ckb", "دەوڵەتی داگیرکەری تورک", [("دەوڵەتی داگیرکەری", "occupation")]),
+    ("he", "שכירי חרב טורקים", [("שכירי חרב", "militia")]),
+    ("ar", "قوات النظام وجيش النظام", [("قوات النظام", "regime"), ("وجيش النظام", "regime")]),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), OUTLET_FORMULAS)
+def test_outlet_names_and_formulas(lang: str, text: str, expected: list[tuple[str, str]]) -> None:
+    check(lang, text, expected)
+
+
+# --- "terrorist" on acts is terrorism, on people and groups terrorist --------------------------------
+
+TERRORIST_ADJECTIVE = [
+    ("en", "terrorist activities", "terrorism"),
+    ("en", "terrorist operations", "terrorism"),
+    ("en", "a terrorist bombing", "terrorism"),
+    ("en", "terrorist acts", "terrorism"),
+    ("en", "a terrorist group", "terrorist"),
+    ("en", "the terrorists", "terrorist"),
+    ("ar", "الأعمال الإرهابية", "terrorism"),
+    ("ar", "العمليات الإرهابية", "terrorism"),
+    ("ar", "الجماعات الإرهابية", "terrorist"),
+    ("ar", "العناصر الإرهابية", "terrorist"),
+    ("fa", "اقدامات تروریستی", "terrorism"),
+    ("fa", "گروه‌های تروریستی", "terrorist"),
+    ("ru", "террористическая деятельность", "terrorism"),
+    ("ru", "террористические группировки", "terrorist"),
+    ("tr", "terörist saldırılar", "terrorism"),
+    ("tr", "terörist gruplar", "terrorist"),
+    ("de", "terroristische Aktivitäten", "terrorism"),
+    ("de", "terroristische Vereinigungen", "terrorist"),
+    ("de", "die Terrorzelle", "terrorist"),
+    ("fr", "des actes terroristes", "terrorism"),
+    ("fr", "des groupes terroristes", "terrorist"),
+    ("es", "actividades terroristas", "terrorism"),
+    ("es", "grupos terroristas", "terrorist"),
+    ("kmr", "êrîşên terorîstî", "terrorism"),
+    ("kmr", "komên terorîst", "terrorist"),
+    ("ckb", "کردەوە تیرۆریستییەکان", "terrorism"),
+    ("ckb", "گرووپە تیرۆریستییەکان", "terrorist"),
+    ("he", "פעולות טרוריסטיות", "terrorism"),
+    ("he", "ארגוני טרור", "terrorist"),
+    ("zh", "恐怖活动", "terrorism"),
+    ("zh", "恐怖行动", "terrorism"),
+    ("zh", "恐怖组织", "terrorist"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "concept"), TERRORIST_ADJECTIVE)
+def test_terrorist_acts_and_terrorist_people(lang: str, text: str, concept: str) -> None:
+    found = find_terms(text, lang)
+    assert [o.concept for o in found] == [concept]  # one row, never also the other concept
+    assert text[found[0].start : found[0].end] == found[0].text
+
+
+# --- invisible characters inside a word ---------------------------------------------------------
+
+INVISIBLE = [
+    ("en", "the ter\u00adror\u00adists", "ter\u00adror\u00adists", "terrorist"),
+    ("en", "Dae\u200bsh", "Dae\u200bsh", "isis"),
+    ("de", "Ter\u00adro\u00adris\u00adten", "Ter\u00adro\u00adris\u00adten", "terrorist"),
+    ("ar", "الإرها\u200cبيين", "الإرها\u200cبيين", "terrorist"),
+    ("ru", "тер\u00adро\u00adрис\u00adты", "тер\u00adро\u00adрис\u00adты", "terrorist"),
+    ("zh", "恐\u200b怖分子", "恐\u200b怖分子", "terrorist"),
+    ("he", "\u200fמחבלים", "מחבלים", "terrorist"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "term", "concept"), INVISIBLE)
+def test_invisible_characters_do_not_hide_a_term(lang: str, text: str, term: str, concept: str) -> None:
+    found = find_terms(text, lang)
+    assert pairs(found) == [(term, concept)]
+    assert text[found[0].start : found[0].end] == term
+    assert found[0].start == text.index(term)
+
+
+# --- one term, one row ---------------------------------------------------------------------------
+
+ONE_ROW = [
+    ("en", "SDF militias", "delegitimising"),
+    ("en", "Kurdish militia", "delegitimising"),
+    ("en", "the QSD militia", "delegitimising"),
+    ("en", "the Kurdish-led militia", "delegitimising"),
+    ("en", "militias of the SDF", "delegitimising"),
+    ("en", "the SDF's militias", "delegitimising"),
+    ("en", "YPG/PKK militias", "condemning"),  # the more condemning frame of the two
+    ("ar", "ميليشيات قسد", "delegitimising"),
+    ("ar", "ميليشيا قوات سوريا الديمقراطية", "delegitimising"),
+    ("fa", "شبه‌نظامیان کرد", "delegitimising"),
+    ("fa", "شبه‌نظامیان قسد", "delegitimising"),
+    ("ru", "ополченцы СДС", "neutral"),  # ополченец (+1 in Russian) and СДС (0): the lower rank
+    ("tr", "SDG milisleri", "delegitimising"),
+    ("de", "die Miliz der SDF", "delegitimising"),
+    ("de", "die YPG-Miliz", "delegitimising"),
+    ("fr", "les milices des FDS", "delegitimising"),
+    ("es", "las milicias de las FDS", "delegitimising"),
+    ("kmr", "mîlîsên HSDê", "delegitimising"),
+    ("ckb", "میلیشیاکانی هەسەدە", "delegitimising"),
+    ("he", "המיליציות של ה-SDF", "delegitimising"),
+    ("zh", "叙利亚民主力量民兵", "delegitimising"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "frame"), ONE_ROW)
+def test_a_name_with_a_militia_word_is_one_sdf_row(lang: str, text: str, frame: str) -> None:
+    found = find_terms(text, lang)
+    assert [(o.concept, o.frame) for o in found] == [("sdf", frame)]
+    occ = found[0]
+    assert text[occ.start : occ.end] == occ.text
+    assert occ.end == len(text)  # the whole phrase, up to its last word
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "the SDF and militias", [("SDF", "sdf"), ("militias", "militia")]),  # a list, not one phrase
+        ("en", "Iran-backed militias, the SDF", [("militias", "militia"), ("SDF", "sdf")]),
+        ("ar", "قسد والميليشيات", [("قسد", "sdf"), ("والميليشيات", "militia")]),
+        ("en", "terrorist militias", [("terrorist militias", "terrorist")]),
+    ],
+)
+def test_absorbing_needs_one_phrase(lang: str, text: str, expected: list[tuple[str, str]]) -> None:
+    check(lang, text, expected)
+
+
+# --- scare quotes and quoted names ------------------------------------------------------------------
+
+SCARE_QUOTES = [
+    # (lang, text, term, distancing?)  — `quoted` is set on the term in every case
+    ("en", "the ‘terrorists’", "terrorists", True),
+    ("en", "the ‘terrorist' label", "terrorist", True),  # a mixed pair
+    ("en", 'the "militia"', "militia", True),
+    ("en", "an 'occupation'", "occupation", True),
+    ("en", "“the terrorist groups”", "terrorist groups", True),  # function words inside
+    ("en", "the “moderate rebels”", "rebels", True),
+    ("fr", "les « terroristes »", "terroristes", True),  # guillemets with spaces inside
+    ("fr", "« les terroristes »", "terroristes", True),
+    ("de", "die „Terroristen“", "Terroristen", True),
+    ("de", "die ‚Besatzer‘", "Besatzer", True),
+    ("de", "die »Terroristen«", "Terroristen", True),
+    ("ru", "так называемые «террористы»", "террористы", True),
+    ("zh", "所谓“恐怖分子”", "恐怖分子", True),  # full-width Chinese quotes
+    ("zh", "「恐怖分子」", "恐怖分子", True),
+    ("he", "„מחבלים“", "מחבלים", True),
+    ("ar", "«الإرهابيين»", "الإرهابيين", True),
+    ("tr", "‹teröristler›", "teröristler", True),
+    # names quoted by house style
+    ("ar", "تنظيم «داعش»", "داعش", False),
+    ("ar", "ميليشيا «قسد» هاجمت", "قسد", False),
+    ("fa", "گروه تروریستی «داعش»", "داعش", False),
+    ("de", "die „Demokratische Kräfte Syriens“", "Demokratische Kräfte Syriens", False),
+    ("fr", "le groupe « Daech »", "Daech", False),
+    ("zh", "极端组织“伊斯兰国”", "伊斯兰国", False),
+    ("ru", "группировка «Исламское государство»", "Исламское государство", False),
+    ("en", 'The word "Daesh" is an acronym.', "Daesh", False),  # mentioned as a word
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "term", "distancing"), SCARE_QUOTES)
+def test_scare_quotes_and_quoted_names(lang: str, text: str, term: str, distancing: bool) -> None:
+    found = find_terms(text, lang)
+    terms = [o for o in found if o.text == term]
+    assert len(terms) == 1 and terms[0].quoted
+    marks = [o for o in found if o.concept == "so_called" and o.end - o.start == 1]
+    assert bool(marks) == distancing
+    for mark in marks:
+        assert text[mark.start] == mark.text and mark.form[0] == mark.text and mark.form[1] == "…"
+        assert mark.start < terms[0].start and not mark.quoted
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", '"the terrorists said so," he added.'),  # a quotation of speech holds the term
+        ("en", "Daesh's fighters"),  # an apostrophe is no quotation mark
+        ("en", "the fighters' terrorist cell"),
+        ("he", 'דאע"ש'),  # gershayim inside a word
+        ("tr", "DEAŞ'ın teröristleri"),
+        ("zh", "“一旦政府表态，“没问题，这是全国性灾难，”我们就可以为国际援助放行。”"),
+    ],
+)
+def test_not_scare_quotes(lang: str, text: str) -> None:
+    found = find_terms(text, lang)
+    assert not any(o.quoted for o in found)
+    assert not any(o.concept == "so_called" for o in found)
+
+
+def test_quoting_that_is_constant_across_the_document_is_house_style() -> None:
+    """A name quoted every time, or only where it is introduced, is house style; a name the document
+    writes plainly and then quotes is distancing. A segment is judged within its document."""
+    matcher = matcher_for("ar")
+    always = "هاجم «داعش» القرية.\nوقال إن «داعش» انسحب."
+    first_only = "هاجم «داعش» القرية.\nوقال إن داعش انسحب."
+    plain_then_quoted = "هاجم داعش القرية.\nوقال إن «داعش» انسحب."
+    for document in (always, first_only):
+        for segment in document.split("\n"):
+            assert not [o for o in matcher.find(segment, document=document) if o.concept == "so_called"]
+    second = plain_then_quoted.split("\n")[1]
+    marks = [o for o in matcher.find(second, document=plain_then_quoted) if o.concept == "so_called"]
+    assert [(m.text, m.form) for m in marks] == [("«", "«…»")]
+    assert not [o for o in matcher.find(second) if o.concept == "so_called"]  # alone, it is constant
+    assert [o.concept for o in find_terms(plain_then_quoted, "ar")].count("so_called") == 1
+
+
+def test_quoted_round_trips_and_defaults_to_false() -> None:
+    occ = [o for o in find_terms("the “terrorists”", "en") if o.concept == "terrorist"][0]
+    assert occ.quoted and occ.to_dict()["quoted"] is True
+    assert Occurrence.from_dict(occ.to_dict()) == occ
+    legacy = {k: v for k, v in occ.to_dict().items() if k != "quoted"}
+    assert Occurrence.from_dict(legacy).quoted is False
