@@ -997,10 +997,18 @@ def matcher_for(lang: str, lexicon: Lexicon | None = None) -> Matcher:
 
 
 def find_terms(
-    text: str, lang: str, lexicon: Lexicon | None = None, *, include_unwatched: bool = False
+    text: str,
+    lang: str,
+    lexicon: Lexicon | None = None,
+    *,
+    include_unwatched: bool = False,
+    document: str | None = None,
 ) -> list[Occurrence]:
-    """Occurrences of lexicon terms in ``text`` (the default lexicon when ``lexicon`` is None)."""
-    return matcher_for(lang, lexicon).find(text, include_unwatched=include_unwatched)
+    """Occurrences of lexicon terms in ``text`` (the default lexicon when ``lexicon`` is None).
+
+    ``document``: the whole text when ``text`` is one segment of it (see :meth:`Matcher.find`).
+    """
+    return matcher_for(lang, lexicon).find(text, include_unwatched=include_unwatched, document=document)
 
 
 def find_terms_in_lines(
@@ -1009,5 +1017,5 @@ def find_terms_in_lines(
     """``(line_no, occurrence)`` for each line (1-based); offsets index that line, without its newline."""
     matcher = matcher_for(lang, lexicon)
     for line_no, line in enumerate(text.split("\n"), start=1):
-        for occ in matcher.find(line, include_unwatched=include_unwatched):
+        for occ in matcher.find(line, include_unwatched=include_unwatched, document=text):
             yield line_no, occ

@@ -8,7 +8,8 @@ Every ``newstest2019-ref.LANG.txt`` line is a professional translation of the sa
 - precision: of the pairs found in the reference line, the share also found in the English line.
 
 Only watched forms count (as ``find_terms`` reports them). NTREX is general news, so the war
-vocabulary of the default lexicon is rare there; "government" dominates the counts.
+vocabulary of the default lexicon is rare there; "government" dominates the counts. A second table
+gives the same figures per concept, over all languages.
 
     python scripts/ntrex_detection.py [--corpus DIR] [--langs arb,deu] [--lexicon extra.yaml]
                                       [--show-misses 5] [--by-concept]
@@ -128,6 +129,23 @@ def render_table(scores: list[LanguageScore]) -> str:
     return "\n".join(rows)
 
 
+def render_concepts(scores: list[LanguageScore]) -> str:
+    """Per concept over all languages: the (line, concept) pairs of every language added up."""
+    names = sorted({c for s in scores for c, _ in s.per_concept})
+    rows = [
+        "| concept | EN pairs | ref pairs | shared | recall % | precision % |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name in names:
+        en = sum(s.per_concept[(name, "en")] for s in scores)
+        ref = sum(s.per_concept[(name, "ref")] for s in scores)
+        shared = sum(s.per_concept[(name, "shared")] for s in scores)
+        recall = shared / en if en else None
+        precision = shared / ref if ref else None
+        rows.append(f"| {name} | {en} | {ref} | {shared} | {percent(recall)} | {percent(precision)} |")
+    return "\n".join(rows)
+
+
 def render_by_concept(scores: list[LanguageScore]) -> str:
     names = sorted({c for s in scores for c, _ in s.per_concept})
     lines = ["| lang | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
@@ -168,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     print(render_table(scores))
+    print()
+    print(render_concepts(scores))
     slowest = max([en_seconds] + [s.seconds for s in scores])
     print(f"\n{len(english)} lines per language; slowest language matched in {slowest:.2f} s")
     if args.by_concept:

@@ -229,3 +229,48 @@ def test_missing_file() -> None:
 
 def test_lexicon_error_exit_code() -> None:
     assert LexiconError.exit_code == 2
+
+
+# --- names and absorption ---------------------------------------------------------------------------
+
+
+def test_names_and_absorbs(tmp_path) -> None:
+    path = tmp_path / "names.yaml"
+    path.write_text(
+        "concepts:\n"
+        "  group:\n"
+        "    names: true\n"
+        "    absorbs: [gang]\n"
+        "    forms:\n"
+        "      en:\n"
+        "        neutral: [Acme Front, {form: acme fighter, name: false}]\n"
+        "  gang:\n"
+        "    forms:\n"
+        "      en:\n"
+        "        condemning: [gang]\n",
+        encoding="utf-8",
+    )
+    lexicon = Lexicon.load(path, include_default=False)
+    forms = {f.text: f for f in lexicon.forms("en")}
+    assert forms["Acme Front"].name and not forms["acme fighter"].name and not forms["gang"].name
+    assert lexicon.concepts["group"].absorbs == ("gang",)
+    assert lexicon.to_dict()["concepts"]["group"]["absorbs"] == ["gang"]
+    assert forms["Acme Front"].to_dict() == {"form": "Acme Front", "name": True}
+    from compare.matching import find_terms
+
+    found = find_terms("the Acme Front gangs", "en", lexicon)
+    assert [(o.text, o.concept, o.frame) for o in found] == [("Acme Front gangs", "group", "condemning")]
+
+
+def test_absorbs_must_name_concept_ids(tmp_path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("concepts:\n  x:\n    absorbs: [Not An Id]\n    forms:\n      en:\n        neutral: [x]\n")
+    with pytest.raises(LexiconError, match="bad.yaml:3"):
+        Lexicon.load(path, include_default=False)
+
+
+def test_default_lexicon_marks_names() -> None:
+    lexicon = Lexicon.default()
+    assert lexicon.lookup("Daesh", "en").name and lexicon.lookup("SDF", "en").name
+    assert not lexicon.lookup("terrorist", "en").name and not lexicon.lookup("Kurdish militia", "en").name
+    assert lexicon.concepts["sdf"].absorbs == ("militia",)
