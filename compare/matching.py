@@ -21,7 +21,10 @@ another word, except that a form marked ``compound`` matches as the first or las
 compound of at least three more letters (Bundesregierung, Terrorgefahr). Forms marked
 ``case_sensitive`` match their exact spelling, and an all-capitals one (IS) not in all-capitals
 text. Exclusion phrases of the lexicon ("por supuesto", "tax regime") take their words and report
-nothing. A term directly inside quotation marks is also a ``so_called`` occurrence.
+nothing. An occurrence of a concept that another absorbs (militia next to an SDF name) merges into
+one occurrence of the absorbing concept. A term inside quotation marks is ``quoted``; quotes around a
+label, or around a name the document does not always quote so, are also a ``so_called`` occurrence
+(rules and examples: ``compare/lexicon/README.md``).
 
 Offsets always index the original text: ``text[occ.start:occ.end] == occ.text``.
 """
