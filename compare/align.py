@@ -72,13 +72,11 @@ def words(text: str) -> list[tuple[int, int, str]]:
 @lru_cache(maxsize=65536)
 def lemma(token: str, lang: str) -> str:
     """The folded lemma of one word (the word itself, folded, where simplemma has no dictionary)."""
-    from .matching import normalize_form
+    from .matching import _lemmatizer, normalize_form
 
     low = token.lower()
-    try:
-        import simplemma
-
-        low = simplemma.lemmatize(low, lang=lang.split("-")[0]).lower()
+    try:  # the matcher's lemmatizer: one dictionary cache for every language of a run
+        low = _lemmatizer().lemmatize(low, lang.split("-")[0]).lower()
     except ValueError:  # a language simplemma does not know
         pass
     folded = normalize_form(low, lang)
@@ -153,18 +151,18 @@ def through_links(links: Sequence[Link], source: str, target: str, pieces: Seque
     linked neighbours (method ``engine+gap``); nothing aligned gives no pieces.
     """
     out = sorted({(c, d) for a, b, c, d in links if _overlap(a, b, pieces)})
-    toks = [(a, b) for a, b, _ in words(source) if _overlap(a, b, pieces)]
-    linked = [t for t in toks if any(a < t[1] and t[0] < b for a, b, _, _ in links)]
-    if toks and len(linked) == len(toks):
+    src_words = [(a, b) for a, b, _ in words(source)]
+    is_linked = [any(a < e and s < b for a, b, _, _ in links) for s, e in src_words]
+    inside = [k for k, (a, b) in enumerate(src_words) if _overlap(a, b, pieces)]
+    linked = [k for k in inside if is_linked[k]]
+    if inside and len(linked) == len(inside):
         return Projection(tuple(out), ENGINE, CONFIDENCE[ENGINE])
     # Gaps: a run of unlinked source words shares, in proportion, the target words between the targets
     # of its nearest linked neighbours.
-    src_words = [(a, b) for a, b, _ in words(source)]
-    is_linked = [any(a < t[1] and t[0] < b for a, b, _, _ in links) for t in src_words]
-    for tok in toks:
-        if tok in linked:
+    target_words = [(a, b) for a, b, _ in words(target)]
+    for k in inside:
+        if is_linked[k]:
             continue
-        k = src_words.index(tok)
         first = k
         while first > 0 and not is_linked[first - 1]:
             first -= 1
@@ -175,7 +173,7 @@ def through_links(links: Sequence[Link], source: str, target: str, pieces: Seque
         hi = min((c for a, b, c, d in links if a >= src_words[last][1]), default=len(target))
         if lo > hi:
             lo, hi = hi, lo
-        region = [(a, b) for a, b, _ in words(target) if a >= lo and b <= hi]
+        region = [(a, b) for a, b in target_words if a >= lo and b <= hi]
         if not region or len(region) > 2 * (last - first + 1) + 2:
             continue
         scale = len(region) / (last - first + 1)
@@ -183,7 +181,7 @@ def through_links(links: Sequence[Link], source: str, target: str, pieces: Seque
         out += region[i : max(i + 1, round((k - first + 1) * scale))]
     if not out:
         return Projection((), GAP, 0.0)
-    share = len(linked) / len(toks) if toks else 0.0
+    share = len(linked) / len(inside) if inside else 0.0
     return Projection(tuple(sorted(set(out))), ENGINE if share == 1 else GAP, round(0.4 + 0.6 * share, 2))
 
 

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from .matching import CLOSING_QUOTES, OPENING_QUOTES
 from .results import Hop, Path, RoundTrip, Shift
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 
 STATUSES = ("kept", "variant", "replaced", "dropped", "added")
 UNTRANSLATED = "untranslated"
-QUOTE_OPENERS = frozenset("\"'“”„‟«»‘’‚‛‹›「『〝＂")
-QUOTE_CLOSERS = frozenset("\"'“”«»‘’‹›」』〞＂")
 
 
 def align_span(source: str, target: str, start: int, end: int, lang: str) -> str | None:
@@ -82,10 +81,10 @@ def _find_all(text: str, lang: str, lexicon: Lexicon) -> tuple[list[Occurrence],
 
     try:
         every = find_terms(text, lang, lexicon, include_unwatched=True)
+        unwatched = {(f.concept, f.text) for f in lexicon.forms(lang) if not f.watch}
     except LexiconError:  # a pivot language the lexicon has no forms for: the aligned span still shows
         return [], set()
-    watched = {(o.start, o.end, o.concept) for o in find_terms(text, lang, lexicon)}
-    return every, {k for k, o in enumerate(every) if (o.start, o.end, o.concept) in watched}
+    return every, {k for k, o in enumerate(every) if (o.concept, o.form) not in unwatched}
 
 
 def quote_around(text: str, start: int, end: int, lang: str, lexicon: Lexicon) -> tuple[int, int] | None:
@@ -105,7 +104,7 @@ def quote_around(text: str, start: int, end: int, lang: str, lexicon: Lexicon) -
         j = i
         while j > 0 and text[j - 1].isspace():
             j -= 1
-        if j > 0 and text[j - 1] in QUOTE_OPENERS:
+        if j > 0 and text[j - 1] in OPENING_QUOTES:
             opening = j - 1
             break
         if before and before[-1][1] == j and before[-1][2].lower() in stop and skipped < 3:
@@ -119,7 +118,7 @@ def quote_around(text: str, start: int, end: int, lang: str, lexicon: Lexicon) -
         j = i
         while j < len(text) and (text[j].isspace() or text[j] in ".,;:!?"):
             j += 1
-        if j < len(text) and text[j] in QUOTE_CLOSERS:
+        if j < len(text) and text[j] in CLOSING_QUOTES:
             return opening, j
         if after and after[0][0] == j and after[0][2].lower() in stop and skipped < 2:
             i = after.pop(0)[1]
@@ -214,7 +213,7 @@ def trace_segment(
     lexicon: Lexicon,
 ) -> list[Shift]:
     """The shifts of one segment along one path (the last hop is the back-translation)."""
-    from .align import content_lemmas, covers, pieces_text, trim
+    from .align import by_lemmas, content_lemmas, covers, pieces_text, trim
 
     seg = _Segment(segment_id, source, hops, source_lang, lexicon)
     back, back_lang = seg.back, seg.langs[-1]
@@ -325,8 +324,6 @@ def trace_segment(
     for j, hit in enumerate(back_occ):
         if j in consumed or j not in back_watched:
             continue
-        from .align import by_lemmas
-
         origin = by_lemmas(back, source, [(hit.start, hit.end)], source_lang) if back_lang == source_lang else None
         shifts.append(
             Shift(
