@@ -129,6 +129,12 @@ def quote_around(text: str, start: int, end: int, lang: str, lexicon: Lexicon) -
         return opening, max(end - 1, opening)
 
 
+def _marks_form(text: str, quote: tuple[int, int]) -> str:
+    """The form of a pair of quotation marks, "“…”"; "‘…" when only the opening mark survived."""
+    closing = text[quote[1]] if text[quote[1]] in CLOSING_QUOTES else ""
+    return f"{text[quote[0]]}…{closing}"
+
+
 # --- tracing -----------------------------------------------------------------------------------------
 
 
@@ -372,7 +378,7 @@ def _common(seg: _Segment, occ: Occurrence, anchor: Piece, projs: Sequence[Proje
         if is_quote(occ):
             quote = quote_around(text, *cover, seg.langs[k + 1], seg.lexicon) if cover else None
             if quote is not None:
-                form, hit_found = f"{text[quote[0]]}…{text[quote[1]]}", True
+                form, hit_found = _marks_form(text, quote), True
         else:
             same = [j for j in _overlapping(found, proj) if found[j].concept == occ.concept]
             if same:
@@ -428,7 +434,7 @@ def _trace_quote(
             consumed.add(j)
     return Shift(
         **common,
-        back_form=f"{back[quote[0]]}…{back[quote[1]]}",
+        back_form=_marks_form(back, quote),
         back_text=back[quote[0] : quote[1] + 1],
         back_frame=occ.frame,
         back_concept=occ.concept,

@@ -347,3 +347,9 @@ def test_scare_quotes_lost_are_dropped_and_each_quote_pairs_by_position() -> Non
     quotes = sorted((s for s in shifts if s.concept == "so_called"), key=lambda s: s.source_span)
     assert [s.status for s in quotes] == ["dropped", "kept"]
     assert not [s for s in shifts if s.status == "added"]
+
+
+def test_scare_quote_with_only_its_opening_mark_left() -> None:
+    shifts = trace("The ‘terrorists’ fled.", ("Los ‘terroristas huyeron.", "es"), ("The ‘terrorists fled.", "en"))
+    quote = only(shifts, "so_called")
+    assert (quote.status, quote.back_form, quote.pivot_forms) == ("kept", "‘…", ("‘…",))
