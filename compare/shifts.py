@@ -363,7 +363,7 @@ def _frame_change(old: str | None, new: str | None) -> str | None:
 
 def _common(seg: _Segment, occ: Occurrence, anchor: Piece, projs: Sequence[Projection]) -> dict[str, Any]:
     """The fields of a source occurrence's row that do not depend on its outcome: source and pivots."""
-    from .align import trim
+    from .align import trim, words
 
     pivot_forms: list[str | None] = []
     pivot_texts: list[str | None] = []
@@ -383,14 +383,14 @@ def _common(seg: _Segment, occ: Occurrence, anchor: Piece, projs: Sequence[Proje
             same = [j for j in _overlapping(found, proj) if found[j].concept == occ.concept]
             if same:
                 form, hit_found = found[same[0]].form, True
+        # The span shown is the aligned one less edge function words ("de Daesh" → "Daesh"); it is
+        # untranslated when the engine marked every word of it unknown.
+        cover = trim(text, cover, seg.langs[k + 1], seg.lexicon)
         unknown = set(seg.hops[k].unknown[seg.id]) if seg.id < len(seg.hops[k].unknown) else set()
         if cover and unknown:
-            from .align import words
-
             inside = [w for a, b, w in words(text) if a < cover[1] and cover[0] < b]
             if inside and unknown.issuperset(inside):
                 form = UNTRANSLATED
-        cover = trim(text, cover, seg.langs[k + 1], seg.lexicon)
         pivot_forms.append(form)
         pivot_texts.append(text[cover[0] : cover[1]] if cover else None)
         pivot_spans.append(cover)

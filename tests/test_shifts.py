@@ -353,3 +353,9 @@ def test_scare_quote_with_only_its_opening_mark_left() -> None:
     shifts = trace("The ‘terrorists’ fled.", ("Los ‘terroristas huyeron.", "es"), ("The ‘terrorists fled.", "en"))
     quote = only(shifts, "so_called")
     assert (quote.status, quote.back_form, quote.pivot_forms) == ("kept", "‘…", ("‘…",))
+
+
+def test_article_untranslated_shows_through_an_inserted_preposition(article_result: RoundTrip) -> None:
+    # en>ca>en seg 1: "Daesh" is aligned with "de Daesh"; the span shown is "Daesh", passed through unknown.
+    daesh = find(article_result, 1, 1, "Daesh")
+    assert (daesh.pivot_texts, daesh.pivot_forms) == (("Daesh",), ("untranslated",))
