@@ -13,6 +13,26 @@ class MtcompareError(Exception):
     exit_code = 1
 
 
+class ArgumentError(MtcompareError, TypeError):
+    """A library function got an argument of the wrong type; the message names it and what it accepts."""
+
+    exit_code = 2
+
+
+class ArgumentValueError(MtcompareError, ValueError):
+    """A library function got an argument of the right type but an unusable value (empty, negative)."""
+
+    exit_code = 2
+
+
+class MtcompareWarning(UserWarning):
+    """Base of the warnings the library gives; the CLI shows each as one line on stderr."""
+
+
+class CacheWarning(MtcompareWarning):
+    """The translation cache works in part: corrupt rows are translated again, or nothing new is stored."""
+
+
 class InputError(MtcompareError):
     """An input text could not be read: missing, empty, not UTF-8."""
 
