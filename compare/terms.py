@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .languages import normalize_lang
-from .text import read_text
+from .text import read_texts
 
 if TYPE_CHECKING:
     from .lexicon import Lexicon
@@ -26,14 +26,18 @@ class TermRow:
         return {"file": self.file, "line": self.line, **self.occurrence.to_dict()}
 
 
-def find_in_files(inputs: Sequence[str], lang: str, lexicon: Lexicon | None = None) -> list[TermRow]:
-    """Every occurrence of a lexicon form in each input (``-`` is standard input), in reading order."""
+def find_in_files(
+    inputs: Sequence[str], lang: str, lexicon: Lexicon | None = None, max_bytes: int | None = None
+) -> list[TermRow]:
+    """Every occurrence of a lexicon form in each input (``-`` is standard input), in reading order.
+
+    ``max_bytes`` caps each input (see :func:`compare.text.read_text`).
+    """
     from .matching import find_terms_in_lines
 
     code = normalize_lang(lang)
     rows = []
-    for name in inputs:
-        text = read_text(name)
+    for name, text in read_texts(inputs, max_bytes):
         for line_no, occ in find_terms_in_lines(text, code, lexicon):
             rows.append(TermRow("<stdin>" if name == "-" else name, line_no, occ))
     return rows

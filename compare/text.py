@@ -9,10 +9,12 @@ separated by blank lines, or are single lines (:func:`paragraph_mode` decides fo
 from __future__ import annotations
 
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError
 from .languages import base_lang
@@ -22,22 +24,68 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 PARAGRAPH_MODES = ("auto", "blank", "line")
 
 
-def read_text(path: str | Path) -> str:
+DEFAULT_MAX_INPUT_BYTES = 50 * 1024 * 1024
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", re.I)
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+def parse_size(value: str) -> int:
+    """Bytes in a size such as ``50M``, ``512k``, ``2GiB`` or ``1000`` (units are 1024-based)."""
+    match = _SIZE.fullmatch(str(value))
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"invalid size {str(value)[:40]!r}; expected a positive number of bytes, or with K, M, G: 50M")
+    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+
+
+def _format_size(size: int) -> str:
+    for unit in ("G", "M", "K"):
+        if size >= _UNITS[unit.lower()] and size % _UNITS[unit.lower()] == 0:
+            return f"{size // _UNITS[unit.lower()]}{unit}"
+    return f"{size} bytes"
+
+
+def read_text(path: str | Path, max_bytes: int | None = None) -> str:
     """Read one UTF-8 text file, or standard input for ``-``.
 
-    Raises :class:`InputError` for a missing file, bytes that are not UTF-8 (with the byte offset),
-    or a text with nothing but whitespace.
+    Raises :class:`InputError` for a missing file, a directory or a device (``/dev/zero``) instead of a
+    text, an input larger than ``max_bytes`` (default :data:`DEFAULT_MAX_INPUT_BYTES`), bytes that are
+    not UTF-8 (with the byte offset), or a text with nothing but whitespace. FIFOs and pipes are read.
     """
     name = str(path)
+    label = "<stdin>" if name == "-" else name
+    limit = DEFAULT_MAX_INPUT_BYTES if max_bytes is None else max_bytes
+    too_large = InputError(
+        f"{label} is larger than the input limit of {_format_size(limit)}; "
+        "raise it with --max-input-size (MTCOMPARE_MAX_INPUT_SIZE, or max_bytes= in the library)"
+    )
     try:
-        data = sys.stdin.buffer.read() if name == "-" else Path(path).read_bytes()
+        if name == "-":
+            data = _read_capped(sys.stdin.buffer, limit)
+        else:
+            info = Path(path).stat()
+            if stat.S_ISDIR(info.st_mode):
+                raise InputError(f"input is a directory, not a text file: {name}")
+            if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) or stat.S_ISSOCK(info.st_mode):
+                kind = (
+                    "a character device"
+                    if stat.S_ISCHR(info.st_mode)
+                    else "a block device" if stat.S_ISBLK(info.st_mode) else "a socket"
+                )
+                raise InputError(
+                    f"cannot read {name}: it is {kind}, not a text file; pipe a stream into standard input (-)"
+                )
+            if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+                raise too_large
+            with open(path, "rb") as fh:
+                data = _read_capped(fh, limit)
     except FileNotFoundError:
         raise InputError(f"input file not found: {name}") from None
     except IsADirectoryError:
         raise InputError(f"input is a directory, not a text file: {name}") from None
     except OSError as exc:
         raise InputError(f"cannot read {name}: {exc.strerror}") from None
-    label = "<stdin>" if name == "-" else name
+    if data is None:
+        raise too_large
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -48,6 +96,25 @@ def read_text(path: str | Path) -> str:
     if not text.strip():
         raise InputError(f"{label} is empty; expected a UTF-8 text with at least one sentence")
     return _unify_newlines(text)
+
+
+def _read_capped(stream: BinaryIO, limit: int) -> bytes | None:
+    """All of ``stream``, or None as soon as it holds more than ``limit`` bytes."""
+    chunks = []
+    size = 0
+    while chunk := stream.read(min(1 << 20, limit + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return None
+    return b"".join(chunks)
+
+
+def read_texts(names: Sequence[str | Path], max_bytes: int | None = None) -> list[tuple[str, str]]:
+    """``(name, text)`` for each input, read with :func:`read_text`; standard input may be named once."""
+    if sum(str(name) == "-" for name in names) > 1:
+        raise InputError("standard input (-) is given twice; it can be read only once")
+    return [(str(name), read_text(name, max_bytes)) for name in names]
 
 
 def _unify_newlines(text: str) -> str:
