@@ -5,22 +5,60 @@ Every :class:`~compare.errors.MtcompareError` becomes one line on stderr and its
 
 from __future__ import annotations
 
+import io
 import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer import core as typer_core
+from typer.core import TyperGroup
 
 from . import __version__
 from .errors import MtcompareError
 
+
+# The click that Typer runs on: its own vendored copy in recent releases, the click package before.
+_click = getattr(typer_core, "_click", None) or typer_core.click  # type: ignore[attr-defined]
+_NoArgsIsHelp = getattr(_click.exceptions, "NoArgsIsHelpError", ())
+
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors (unknown option, bad choice, missing argument) as one line and a hint, exit 2.
+
+    Typer draws them in a multi-line box; a user, a script or a log reader wants one line in the same
+    shape as every other error: ``mtcompare: error: ...``.
+    """
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except _NoArgsIsHelp as exc:
+            typer.echo(exc.format_message())
+            sys.exit(exc.exit_code)
+        except _click.exceptions.UsageError as exc:
+            _error_line(exc.format_message())
+            if exc.ctx is not None:
+                typer.echo(f"Try '{exc.ctx.command_path} {exc.ctx.help_option_names[0]}' for help.", err=True)
+            sys.exit(exc.exit_code)
+        except _click.exceptions.ClickException as exc:
+            _error_line(exc.format_message())
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            _error_line("interrupted")
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
     name="mtcompare",
+    cls=_OneLineErrors,
     help="Trace loaded terms through machine-translation round trips.",
     no_args_is_help=True,
     add_completion=False,
@@ -50,8 +88,32 @@ class ParagraphMode(str, Enum):
     line = "line"
 
 
-def _split_langs(values: list[str] | None) -> list[str]:
-    return [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
+def _split_langs(ctx: typer.Context, param: typer.CallbackParam, values: list[str] | None) -> list[str] | None:
+    """Comma-separated, repeatable language lists; an empty item (``--via ''``, ``--via es,,ca``) is refused."""
+    if values is None:
+        return None
+    codes = []
+    for value in values:
+        for code in value.split(","):
+            if not code.strip():
+                raise typer.BadParameter(
+                    f"empty language code in {value!r}; expected codes separated by commas, e.g. es,ca",
+                    ctx=ctx,
+                    param=param,
+                )
+            codes.append(code.strip())
+    return codes
+
+
+def _size(value: str | None) -> int | None:
+    from .text import parse_size
+
+    if value is None:
+        return None
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 Inputs = Annotated[list[str], typer.Argument(help="UTF-8 text files, or - for standard input.", show_default=False)]
@@ -64,7 +126,25 @@ Backends = Annotated[
         help="Backend, repeatable: apertium, hf[:MODEL|PRESET|DIR], file:PATH.tsv|jsonl, command:'CMD {src} {tgt}'.",
     ),
 ]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")]
+Output = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write here instead of stdout: a file (replaced atomically, keeping its mode), a device or a FIFO.",
+    ),
+]
+MaxInputSize = Annotated[
+    int | None,
+    typer.Option(
+        "--max-input-size",
+        parser=_size,
+        metavar="SIZE",
+        envvar="MTCOMPARE_MAX_INPUT_SIZE",
+        help="Refuse an input larger than this: bytes, or with K, M, G (1024-based). Default: 50M.",
+        show_default=False,
+    ),
+]
 CacheDir = Annotated[Path | None, typer.Option("--cache-dir", help="Translation cache directory.")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")]
 Device = Annotated[str | None, typer.Option(help="hf: auto (cuda, mps, cpu), cpu, cuda, cuda:1, mps.")]
@@ -94,55 +174,105 @@ def _cache_arg(cache_dir: Path | None, no_cache: bool) -> bool | Path:
     return cache_dir if cache_dir is not None else True
 
 
+def _error_line(message: str) -> None:
+    """``mtcompare: error: MESSAGE`` on stderr: one line whatever the message holds."""
+    from .render.literal import visible
+
+    typer.echo(f"mtcompare: error: {visible(message)}", err=True)
+
+
+def _note(message: str) -> None:
+    from .render.literal import visible
+
+    typer.echo(f"mtcompare: note: {visible(message)}", err=True)
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
     """One line and a non-zero exit for the toolkit's own errors; never a traceback."""
     try:
         yield
     except MtcompareError as exc:
-        typer.echo(f"mtcompare: error: {exc}", err=True)
+        _error_line(str(exc))
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        typer.echo("mtcompare: interrupted", err=True)
+        _error_line("interrupted")
         raise typer.Exit(130) from None
 
 
-def _write(text: str, output: Path | None) -> None:
-    """Write to ``output`` atomically (a partial report never replaces a good one), or to stdout."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+def _write(text: str, output: str | None) -> None:
+    """Write to ``output`` (see :func:`compare.output.write_output`), or to stdout."""
+    from .output import write_output
+
+    write_output(text, output)
 
 
-def _render_rich(make: Callable[[Any], None], output: Path | None) -> None:
+def _render_rich(make: Callable[[Any], None], output: str | None) -> None:
     from rich.console import Console
 
     if output is None:
         # Piped into a file or a pager, tables get room (160 columns) unless COLUMNS says otherwise.
         wide = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
-        make(Console(width=wide))
+        # Rendered into a buffer with the terminal's settings, so a failing stdout is one error of ours.
+        terminal = Console(width=wide)
+        buffer = io.StringIO()
+        make(
+            Console(
+                file=buffer,
+                width=terminal.width,
+                force_terminal=terminal.is_terminal,
+                color_system=terminal.color_system,  # type: ignore[arg-type]
+                no_color=terminal.no_color,
+            )
+        )
+        _write(buffer.getvalue(), None)
         return
     console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115
     make(console)
     _write(console.export_text(), output)
 
 
-def _read_inputs(inputs: list[str], lang: str, paragraphs: ParagraphMode) -> tuple[Any, str]:
+def _read_inputs(
+    inputs: list[str], lang: str, paragraphs: ParagraphMode, max_input_size: int | None
+) -> tuple[Any, str]:
     """The segments of all inputs, and the paragraph mode they were cut with (blank, line or mixed)."""
-    from .text import documents_paragraph_mode, read_text, segment_documents
+    from .text import documents_paragraph_mode, read_texts, segment_documents
 
-    documents = [(name, read_text(name)) for name in inputs]
+    documents = read_texts(inputs, max_bytes=max_input_size)
     mode = documents_paragraph_mode(documents, paragraphs.value)
     return segment_documents(documents, lang, paragraphs.value), mode
+
+
+def _unique_pivots(lang: str, vias: Sequence[str], chain: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``--via`` and ``--chain`` without repeated paths (each would be run and counted again), with a note."""
+    from .languages import normalize_lang
+
+    src = normalize_lang(lang)
+    seen: dict[str, str] = {}
+    unique = []
+    for code in vias:
+        norm = normalize_lang(code)
+        if norm in seen:
+            _note(f"--via {seen[norm]} given twice; the path {src}>{norm}>{src} runs once")
+            continue
+        seen[norm] = code
+        unique.append(code)
+    if len(chain) == 1 and normalize_lang(chain[0]) in seen:
+        norm = normalize_lang(chain[0])
+        _note(f"--chain {chain[0]} is the path --via {seen[norm]} already runs ({src}>{norm}>{src}); it runs once")
+        return unique, []
+    return unique, list(chain)
+
+
+def _unique_backends(specs: Sequence[str] | None) -> list[str]:
+    """``--backend`` specs in order, a repeated one dropped with a note."""
+    unique: list[str] = []
+    for spec in specs or ["apertium"]:
+        if spec.strip() in unique:
+            _note(f"--backend {spec.strip()} given twice; its paths run once")
+            continue
+        unique.append(spec.strip())
+    return unique
 
 
 def _version_callback(value: bool) -> None:
@@ -165,10 +295,14 @@ def roundtrip(
     inputs: Inputs,
     lang: SourceLang = "en",
     via: Annotated[
-        list[str] | None, typer.Option(help="Pivot languages, one round trip each: es,ca. Default: es,ca.")
+        list[str] | None,
+        typer.Option(
+            callback=_split_langs, help="Pivot languages, one round trip each: es,ca. Default: es,ca."
+        ),
     ] = None,
     chain: Annotated[
-        list[str] | None, typer.Option(help="One multi-hop path through these languages in order: es,ca.")
+        list[str] | None,
+        typer.Option(callback=_split_langs, help="One multi-hop path through these languages in order: es,ca."),
     ] = None,
     backend: Backends = None,
     lexicon: LexiconFiles = None,
@@ -186,14 +320,15 @@ def roundtrip(
     max_length: MaxLength = None,
     revision: Revision = None,
     paragraphs: Paragraphs = ParagraphMode.auto,
+    max_input_size: MaxInputSize = None,
 ) -> None:
     """Translate into pivot languages and back; show where loaded terms shift."""
     from .render import to_json
     from .roundtrip import roundtrip as run
 
     with _errors():
-        segments, mode = _read_inputs(inputs, lang, paragraphs)
-        vias, chains = _split_langs(via), _split_langs(chain)
+        segments, mode = _read_inputs(inputs, lang, paragraphs, max_input_size)
+        vias, chains = _unique_pivots(lang, via or [], chain or [])
         if not vias and not chains:
             vias = ["es", "ca"]
         lex = None
@@ -206,7 +341,7 @@ def roundtrip(
             source_lang=lang,
             via=vias,
             chain=chains,
-            backends=backend or ["apertium"],
+            backends=_unique_backends(backend),
             cache=_cache_arg(cache_dir, no_cache),
             lexicon=lex,
             analyse_terms=not no_terms,
@@ -241,6 +376,7 @@ def terms(
     ] = False,
     fmt: Annotated[TermsFormat, typer.Option("--format", "-f", help="Output format.")] = TermsFormat.table,
     output: Output = None,
+    max_input_size: MaxInputSize = None,
 ) -> None:
     """Find loaded terms in a text without translating it; one row per occurrence."""
     from .lexicon import Lexicon
@@ -249,7 +385,7 @@ def terms(
 
     with _errors():
         lex = Lexicon.load(*(lexicon or []), include_default=not no_default)
-        rows = find_in_files(inputs, lang, lex)
+        rows = find_in_files(inputs, lang, lex, max_bytes=max_input_size)
         if fmt is TermsFormat.table:
             from .render.table import terms_table
 
@@ -275,19 +411,21 @@ def translate(
     max_length: MaxLength = None,
     revision: Revision = None,
     paragraphs: Paragraphs = ParagraphMode.auto,
+    max_input_size: MaxInputSize = None,
 ) -> None:
     """Translate one way; text output keeps the paragraphs."""
     from .render import to_json
+    from .render.literal import visible
     from .roundtrip import translate as run
     from .text import join_segments
 
     with _errors():
-        segments, mode = _read_inputs(inputs, lang, paragraphs)
+        segments, mode = _read_inputs(inputs, lang, paragraphs, max_input_size)
         result = run(
             segments,
             source_lang=lang,
             target_lang=to,
-            backends=backend or ["apertium"],
+            backends=_unique_backends(backend),
             cache=_cache_arg(cache_dir, no_cache),
             paragraphs=mode,
             **_backend_options(
@@ -305,7 +443,7 @@ def translate(
             for path in result.paths:
                 body = join_segments(result.segments, path.hops[0].segments, result.paragraphs)
                 blocks.append(body if len(result.paths) == 1 else f"# {path.name}\n\n{body}")
-            _write("\n\n".join(blocks) + "\n", output)
+            _write(visible("\n\n".join(blocks) + "\n", keep="\n\t"), output)
 
 
 @app.command()
@@ -321,13 +459,9 @@ def backends(
         if fmt is ListFormat.json:
             _write(to_json([s.to_dict() for s in statuses]), None)
             return
-        from rich.table import Table
+        from .render.table import backends_table
 
-        table = Table(title="mtcompare backends", title_justify="left")
-        for column in ("backend", "available", "pairs / why not"):
-            table.add_column(column)
-        for s in statuses:
-            table.add_row(s.name, "yes" if s.available else "no", s.pairs if s.available else s.reason)
+        table = backends_table(statuses)
         _render_rich(lambda console: console.print(table), None)
 
 
