@@ -9,6 +9,8 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .errors import (
+    ArgumentError,
+    ArgumentValueError,
     BackendUnavailableError,
     ExternalCommandError,
     InputError,
@@ -19,12 +21,15 @@ from .errors import (
     UnsupportedPairError,
 )
 from .lexicon import Lexicon
-from .matching import Occurrence, find_terms
+from .matching import Occurrence
 from .results import Hop, HopSignature, Path, RoundTrip, Segment, Shift, Signature, Translation
 from .roundtrip import roundtrip, run_path, translate
+from .terms import find_terms
 from .text import read_text, segment_text
 
 __all__ = [
+    "ArgumentError",
+    "ArgumentValueError",
     "BackendUnavailableError",
     "ExternalCommandError",
     "Hop",

@@ -7,17 +7,19 @@ side by side on the same segments; :func:`run_path` allows a different backend o
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path as FilePath
 from typing import Any
 
+from . import _checks as check
 from .backends.base import Backend, load_backend
 from .cache import TranslationCache
-from .errors import MtcompareError
+from .errors import ArgumentValueError
 from .languages import normalize_lang
-from .results import Hop, Path, RoundTrip, Segment, Signature
+from .results import Hop, Path, RoundTrip, Segment, Signature, Translation
 from .text import check_paragraph_mode, paragraph_mode, segment_text
 
 CacheLike = TranslationCache | str | FilePath | bool | None
@@ -74,17 +76,73 @@ def recorded_paragraphs(text: str | Sequence[str] | Sequence[Segment], paragraph
     return "blank" if mode == "auto" else mode
 
 
+#: Cache misses go to the backend in chunks, each stored as soon as it returns, so that a killed run
+#: loses at most one chunk: the first chunk holds ``FIRST_CHUNK`` segments, later ones as many as the
+#: backend translated in ``CHUNK_SECONDS`` so far, never more than ``MAX_CHUNK``.
+FIRST_CHUNK = 32
+MAX_CHUNK = 1024
+CHUNK_SECONDS = 10.0
+
+
+def translate_hop(
+    backend: Backend, texts: Sequence[str], source_lang: str, target_lang: str, cache: TranslationCache | None
+) -> list[Translation]:
+    """Translate ``texts`` with ``backend``; with a cache, reuse what it holds and store the rest chunk by chunk.
+
+    Each text is translated once however often it occurs. Chunks are committed as they return, so a
+    rerun after any interruption translates only what the last chunk had not stored.
+    """
+    if cache is None or not texts:
+        return backend.translate(texts, source_lang, target_lang)
+    src, tgt = backend.check_pair(source_lang, target_lang)
+    signature = backend.hop_signature(src, tgt)
+    unique = list(dict.fromkeys(texts))
+    done: dict[str, Translation] = {}
+    for text, hit in zip(unique, cache.get_many(signature, unique)):
+        # As in Backend.translate: a backend that gives word links does not reuse a translation stored without them.
+        if hit is not None and not (backend.gives_alignment and not hit.alignment and hit.text.strip()):
+            done[text] = hit
+    todo = [t for t in unique if t not in done]
+    size = FIRST_CHUNK
+    while todo:
+        chunk, todo = todo[:size], todo[size:]
+        started = time.monotonic()
+        out = backend.translate(chunk, src, tgt)
+        cache.put_many(signature, chunk, out)
+        done.update(zip(chunk, out))
+        per_segment = max(time.monotonic() - started, 1e-6) / len(chunk)
+        size = max(1, min(MAX_CHUNK, int(CHUNK_SECONDS / per_segment)))
+    return [done[t] for t in texts]
+
+
 def run_path(
     segments: Sequence[Segment],
     source_lang: str,
     hops: Sequence[tuple[str, BackendLike]],
-    cache: TranslationCache | None = None,
+    cache: CacheLike = None,
     **options: Any,
 ) -> Path:
     """Translate ``segments`` through each ``(target_lang, backend)`` hop in turn.
 
     The hops' languages give the path: ``[("es", "apertium"), ("en", "apertium")]`` is en→es→en.
+    ``cache`` is as for :func:`roundtrip`, but off by default.
     """
+    segments = check.check_segments("segments", segments)
+    check.check_str("source_lang", source_lang)
+    hops = check.check_hops("hops", hops)
+    check.check_cache("cache", cache)
+    check.check_options(options)
+    with open_cache(cache) as store:
+        return _run_path(segments, source_lang, hops, store, **options)
+
+
+def _run_path(
+    segments: Sequence[Segment],
+    source_lang: str,
+    hops: Sequence[tuple[str, BackendLike]],
+    cache: TranslationCache | None,
+    **options: Any,
+) -> Path:
     src = normalize_lang(source_lang)
     texts = [s.text for s in segments]
     done: list[Hop] = []
@@ -92,7 +150,7 @@ def run_path(
     for target, spec in hops:
         tgt = normalize_lang(target)
         backend = load_backend(spec, **options)
-        translations = backend.translate(texts, current, tgt, cache=cache)
+        translations = translate_hop(backend, texts, current, tgt, cache)
         done.append(
             Hop(
                 lang=tgt,
@@ -123,12 +181,12 @@ def plan_paths(source_lang: str, via: Sequence[str] = (), chain: Sequence[str] =
     if chain:
         plans.append([*(normalize_lang(p) for p in chain), src])
     if not plans:
-        raise MtcompareError(
+        raise ArgumentValueError(
             "no pivot language given; pass via=['es'] (--via es) or chain=['es', 'ca'] (--chain es,ca)"
         )
     for plan in plans:
         if plan[0] == src:
-            raise MtcompareError(f"a pivot must differ from the source language {src!r}")
+            raise ArgumentValueError(f"a pivot must differ from the source language {src!r}")
     return plans
 
 
@@ -149,7 +207,21 @@ def roundtrip(
     ``paragraphs`` (``auto``, ``blank``, ``line``) says how a running text is cut into paragraphs; see
     :func:`compare.text.paragraph_mode` and :func:`recorded_paragraphs`. ``options`` (device,
     batch_size, beams, max_length, revision, timeout) go to the backends that understand them.
+
+    A single string for ``via``, ``chain`` or ``backends`` is one item; ``lexicon`` is a
+    :class:`~compare.lexicon.Lexicon` or lexicon file paths loaded on top of the default. Wrong
+    arguments raise :class:`~compare.errors.ArgumentError` or :class:`~compare.errors.ArgumentValueError`.
     """
+    text = check.check_text_input("text", text)
+    check.check_str("source_lang", source_lang)
+    via = check.check_langs("via", via)
+    chain = check.check_langs("chain", chain)
+    backends = check.check_backends("backends", backends)
+    check.check_cache("cache", cache)
+    check.check_bool("analyse_terms", analyse_terms)
+    check.check_str("paragraphs", paragraphs)
+    check.check_options(options)
+    lexicon = check.check_lexicon("lexicon", lexicon)
     src = normalize_lang(source_lang)
     mode = recorded_paragraphs(text, paragraphs)
     segments = as_segments(text, src, paragraphs)
@@ -159,7 +231,7 @@ def roundtrip(
     with open_cache(cache) as store:
         for backend in loaded:
             for plan in plans:
-                paths.append(run_path(segments, src, [(lang, backend) for lang in plan], cache=store))
+                paths.append(_run_path(segments, src, [(lang, backend) for lang in plan], store))
     result = RoundTrip(
         source_lang=src, segments=segments, paths=tuple(paths), segmenter=segmenter_signature(), paragraphs=mode
     )
@@ -179,12 +251,21 @@ def translate(
     paragraphs: str = "auto",
     **options: Any,
 ) -> RoundTrip:
-    """One-way translation: a result whose paths each hold a single hop (no pivots)."""
+    """One-way translation: a result whose paths each hold a single hop (no pivots).
+
+    Arguments are as for :func:`roundtrip`.
+    """
+    text = check.check_text_input("text", text)
+    check.check_str("source_lang", source_lang)
+    check.check_str("target_lang", target_lang)
+    backends = check.check_backends("backends", backends)
+    check.check_cache("cache", cache)
+    check.check_str("paragraphs", paragraphs)
+    check.check_options(options)
     src = normalize_lang(source_lang)
     mode = recorded_paragraphs(text, paragraphs)
     segments = as_segments(text, src, paragraphs)
+    loaded = [load_backend(b, **options) for b in backends]
     with open_cache(cache) as store:
-        paths = tuple(
-            run_path(segments, src, [(target_lang, load_backend(b, **options))], cache=store) for b in backends
-        )
+        paths = tuple(_run_path(segments, src, [(target_lang, backend)], store) for backend in loaded)
     return RoundTrip(source_lang=src, segments=segments, paths=paths, segmenter=segmenter_signature(), paragraphs=mode)
