@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+from .. import _checks
 from ..errors import LexiconError, UnknownLanguageError
 from ..languages import normalize_lang
 from .schema import COMPOUND_MODES, CONCEPT_ID_PATTERN, FORM_OPTIONS, FRAME_RANKS, FRAMES, LEXICON_SCHEMA
@@ -114,6 +115,7 @@ class Lexicon:
     """
 
     def __init__(self, concepts: Mapping[str, Concept], sources: Sequence[str] = ()) -> None:
+        _checks.check_lexicon_args(concepts, sources)
         self._concepts = MappingProxyType(dict(concepts))
         self.sources = tuple(sources)
         self._by_lang: dict[str, tuple[Form, ...]] = {}
@@ -211,6 +213,7 @@ class Lexicon:
         With ``include_default`` the shipped default lexicon comes first. Raises :class:`LexiconError`
         ("FILE:LINE: what was wrong; what is accepted") for a file that is missing or malformed.
         """
+        _checks.check_lexicon_load_args(paths, include_default)
         documents: list[tuple[str, str]] = []
         if include_default:
             documents.append(_default_document())
@@ -229,6 +232,7 @@ class Lexicon:
     @classmethod
     def from_documents(cls, documents: Sequence[tuple[str, str]]) -> Lexicon:
         """Build a lexicon from ``(name, yaml_text)`` pairs, in order; ``name`` appears in errors."""
+        documents = _checks.check_documents("documents", documents)
         merged = _Merged()
         for name, text in documents:
             merged.add(_parse(name, text))
