@@ -27,6 +27,7 @@ PARAGRAPH_MODES = ("auto", "blank", "line")
 DEFAULT_MAX_INPUT_BYTES = 50 * 1024 * 1024
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", re.I)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+_NOT_TEXT = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
 
 
 def parse_size(value: str) -> int:
@@ -51,9 +52,6 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
     text, an input larger than ``max_bytes`` (default :data:`DEFAULT_MAX_INPUT_BYTES`), bytes that are
     not UTF-8 (with the byte offset), or a text with nothing but whitespace. FIFOs and pipes are read.
     """
-    from ._checks import check_path
-
-    check_path("path", path)
     name = str(path)
     label = "<stdin>" if name == "-" else name
     limit = DEFAULT_MAX_INPUT_BYTES if max_bytes is None else max_bytes
@@ -68,12 +66,8 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
             info = Path(path).stat()
             if stat.S_ISDIR(info.st_mode):
                 raise InputError(f"input is a directory, not a text file: {name}")
-            if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) or stat.S_ISSOCK(info.st_mode):
-                kind = (
-                    "a character device"
-                    if stat.S_ISCHR(info.st_mode)
-                    else "a block device" if stat.S_ISBLK(info.st_mode) else "a socket"
-                )
+            kind = _NOT_TEXT.get(stat.S_IFMT(info.st_mode))
+            if kind:
                 raise InputError(
                     f"cannot read {name}: it is {kind}, not a text file; pipe a stream into standard input (-)"
                 )
@@ -173,9 +167,6 @@ def segment_text(text: str, lang: str, document: str = "", paragraphs: str = "au
     ``paragraphs`` is ``auto``, ``blank`` or ``line`` (see :func:`paragraph_mode`). Raises
     :class:`InputError` if the text holds no sentence or the mode is unknown.
     """
-    from ._checks import check_segment_text_args
-
-    check_segment_text_args(text, lang, document, paragraphs)
     return segment_documents([(document, text)], lang, paragraphs)
 
 
