@@ -21,7 +21,6 @@ from typer.core import TyperGroup
 from . import __version__
 from .errors import MtcompareError
 
-
 # The click that Typer runs on: its own vendored copy in recent releases, the click package before.
 _click = getattr(typer_core, "_click", None) or typer_core.click  # type: ignore[attr-defined]
 _NoArgsIsHelp = getattr(_click.exceptions, "NoArgsIsHelpError", ())
@@ -296,9 +295,7 @@ def roundtrip(
     lang: SourceLang = "en",
     via: Annotated[
         list[str] | None,
-        typer.Option(
-            callback=_split_langs, help="Pivot languages, one round trip each: es,ca. Default: es,ca."
-        ),
+        typer.Option(callback=_split_langs, help="Pivot languages, one round trip each: es,ca. Default: es,ca."),
     ] = None,
     chain: Annotated[
         list[str] | None,
