@@ -52,6 +52,9 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
     text, an input larger than ``max_bytes`` (default :data:`DEFAULT_MAX_INPUT_BYTES`), bytes that are
     not UTF-8 (with the byte offset), or a text with nothing but whitespace. FIFOs and pipes are read.
     """
+    from ._checks import check_path
+
+    check_path("path", path)
     name = str(path)
     label = "<stdin>" if name == "-" else name
     limit = DEFAULT_MAX_INPUT_BYTES if max_bytes is None else max_bytes
@@ -167,6 +170,9 @@ def segment_text(text: str, lang: str, document: str = "", paragraphs: str = "au
     ``paragraphs`` is ``auto``, ``blank`` or ``line`` (see :func:`paragraph_mode`). Raises
     :class:`InputError` if the text holds no sentence or the mode is unknown.
     """
+    from ._checks import check_segment_text_args
+
+    check_segment_text_args(text, lang, document, paragraphs)
     return segment_documents([(document, text)], lang, paragraphs)
 
 
