@@ -97,15 +97,5 @@ class OutputError(MtcompareError):
     exit_code = 6
 
 
-class BackendOptionError(MtcompareError, ValueError):
-    """A backend option has a value the backend cannot use (a timeout of -1, a batch size of 'x')."""
-
-    exit_code = 2
-
-
-class MtcompareWarning(UserWarning):
-    """Base of the notes the toolkit gives without stopping: something was done other than asked."""
-
-
 class LanguageFallbackWarning(MtcompareWarning):
     """A backend has no variant for a regional tag (es-ES), so the language alone (es) was used."""

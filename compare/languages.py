@@ -75,3 +75,20 @@ def _suggest(code: str, choices: tuple[str, ...] | None = None) -> str:
     if not unique:
         return "; expected an ISO 639 code such as 'en', 'es', 'ar'"
     return " — did you mean " + " or ".join(repr(h) for h in unique) + "?"
+
+
+def without_region(code: str) -> str | None:
+    """The tag with its region and variants dropped, if that keeps the script: 'es-ES' -> 'es'.
+
+    ``None`` when there is nothing to drop, or when dropping it would change the script the tag
+    implies ('zh-TW' is written in Traditional characters, 'zh' in Simplified ones).
+    """
+    import langcodes
+
+    tag = langcodes.Language.get(normalize_lang(code))
+    if not tag.territory and not tag.variants:
+        return None
+    shorter = langcodes.Language.make(language=tag.language, script=tag.script)
+    if shorter.maximize().script != tag.maximize().script:
+        return None
+    return normalize_lang(str(shorter))

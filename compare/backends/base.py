@@ -5,18 +5,25 @@ A backend translates a batch of segments from one language to another. Subclasse
 validates the pair, consults the cache, sends only the missing segments, and returns translations
 in input order. Third-party packages add backends through the ``mtcompare.backends`` entry-point
 group, each entry naming a :class:`Backend` subclass.
+
+A regional tag the backend has no variant for falls back to the language alone (``es-ES`` → ``es``)
+when that keeps the script: :meth:`Backend.check_pair` resolves the pair, every subclass's
+``hop_signature`` receives the resolved pair, and the signature it returns records the fallback
+(``[fallback=es-ES→es]``) while a :class:`~compare.errors.LanguageFallbackWarning` notes it.
 """
 
 from __future__ import annotations
 
+import functools
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from ..errors import BackendUnavailableError, ExternalCommandError, UnsupportedPairError
-from ..languages import normalize_lang
+from ..errors import BackendUnavailableError, ExternalCommandError, LanguageFallbackWarning, UnsupportedPairError
+from ..languages import normalize_lang, without_region
 from ..results import HopSignature, Translation
 
 if TYPE_CHECKING:
@@ -48,6 +55,12 @@ class Backend(ABC):
     #: (stored before alignments were kept) is then translated again.
     gives_alignment: ClassVar[bool] = False
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("hop_signature")
+        if own is not None:
+            cls.hop_signature = _on_resolved_pair(own)  # type: ignore[method-assign]
+
     def __init__(self, arg: str | None = None, **options: Any) -> None:
         self.arg = arg
         self.options = {k: v for k, v in options.items() if k in self.option_names and v is not None}
@@ -77,11 +90,19 @@ class Backend(ABC):
         """Translate ``texts`` (never empty), returning exactly one translation per text, in order."""
 
     def check_pair(self, source_lang: str, target_lang: str) -> tuple[str, str]:
+        """The pair this backend translates for the one asked for: normalised, a region dropped if need be.
+
+        Raises :class:`UnsupportedPairError` when neither the pair nor its languages without region are served.
+        """
         src, tgt = normalize_lang(source_lang), normalize_lang(target_lang)
         pairs = self.pairs()
-        if pairs and (src, tgt) not in pairs:
-            raise UnsupportedPairError(f"{self.spec} has no pair {src}→{tgt}; it has: {format_pairs(pairs)}")
-        return src, tgt
+        if not pairs or (src, tgt) in pairs:
+            return src, tgt
+        src_base, tgt_base = without_region(src) or src, without_region(tgt) or tgt
+        for candidate in ((src, tgt_base), (src_base, tgt), (src_base, tgt_base)):
+            if candidate in pairs:
+                return candidate
+        raise UnsupportedPairError(f"{self.spec} has no pair {src}→{tgt}; it has: {format_pairs(pairs)}")
 
     def translate(
         self,
@@ -116,6 +137,39 @@ class Backend(ABC):
             if cache is not None:
                 cache.put_many(signature, unique, out)
         return [r for r in results if r is not None]
+
+
+def _on_resolved_pair(
+    hop_signature: Callable[[Backend, str, str], HopSignature],
+) -> Callable[[Backend, str, str], HopSignature]:
+    """Wrap a subclass's ``hop_signature`` so it sees the pair :meth:`Backend.check_pair` resolves.
+
+    A language that fell back (``es-ES`` served as ``es``) is named in the signature's settings, so
+    results say what was measured, and noted with a :class:`LanguageFallbackWarning`.
+    """
+    if getattr(hop_signature, "resolves_pair", False):
+        return hop_signature
+
+    @functools.wraps(hop_signature)
+    def wrapper(self: Backend, source_lang: str, target_lang: str) -> HopSignature:
+        src, tgt = self.check_pair(source_lang, target_lang)
+        signature = hop_signature(self, src, tgt)
+        asked = (normalize_lang(source_lang), normalize_lang(target_lang))
+        fallbacks = [f"{a}→{b}" for a, b in zip(asked, (src, tgt)) if a != b]
+        if not fallbacks:
+            return signature
+        warnings.warn(
+            LanguageFallbackWarning(
+                f"{self.spec} has no variant for {' or '.join(a for a, b in zip(asked, (src, tgt)) if a != b)}; "
+                f"translating {src}→{tgt} instead of {asked[0]}→{asked[1]}"
+            ),
+            stacklevel=2,
+        )
+        settings = dict(signature.settings) | {"fallback": ";".join(fallbacks)}
+        return replace(signature, settings=tuple(sorted(settings.items())))
+
+    wrapper.resolves_pair = True  # type: ignore[attr-defined]
+    return wrapper
 
 
 def format_pairs(pairs: set[tuple[str, str]]) -> str:

@@ -7,7 +7,9 @@
 * JSONL, one object a line: ``{"source": ..., "translation": ...}`` with optional ``"source_lang"`` and
   ``"target_lang"``.
 
-Whitespace inside keys is normalised, so a segment matches however it was wrapped.
+Whitespace inside keys is normalised, so a segment matches however it was wrapped. Lines end at
+``\n`` only (a ``\r`` before it is dropped). The same source given twice for one language pair
+must have the same translation; a second, different one is refused with both line numbers.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import json
 from functools import cached_property
 from pathlib import Path
 
-from ..errors import TranslationFileError
+from ..errors import TranslationFileError, UnknownLanguageError
 from ..languages import normalize_lang
 from ..results import HopSignature, Translation
 from .base import Backend, register_backend
@@ -29,6 +31,11 @@ def _key(text: str) -> str:
     return " ".join(text.split())
 
 
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 @register_backend("file")
 class FileBackend(Backend):
     """Look translations up in a TSV or JSONL file instead of computing them."""
@@ -38,14 +45,21 @@ class FileBackend(Backend):
         if not arg:
             raise TranslationFileError("the file backend needs a path: --backend file:translations.tsv")
         self.path = Path(arg)
-        if not self.path.is_file():
+        if self.path.is_dir():
+            raise TranslationFileError(f"{arg} is a directory; expected a .tsv or .jsonl file of translations")
+        if not self.path.exists():
             raise TranslationFileError(f"translation file not found: {arg}")
+        if not self.path.is_file():
+            raise TranslationFileError(f"{arg} is not a regular file; expected a .tsv or .jsonl file of translations")
         if self.path.suffix not in {".tsv", ".jsonl"}:
             raise TranslationFileError(f"{arg}: unknown translation file type; expected .tsv or .jsonl")
 
     @cached_property
     def _data(self) -> bytes:
-        return self.path.read_bytes()
+        try:
+            return self.path.read_bytes()
+        except OSError as exc:
+            raise TranslationFileError(f"cannot read {self.path}: {exc.strerror}") from None
 
     @cached_property
     def table(self) -> dict[tuple[str, str], dict[str, str]]:
@@ -55,16 +69,25 @@ class FileBackend(Backend):
         except UnicodeDecodeError as exc:
             raise TranslationFileError(f"{self.path} is not UTF-8: byte offset {exc.start}") from None
         table: dict[tuple[str, str], dict[str, str]] = {}
+        first_line: dict[tuple[tuple[str, str], str], int] = {}
         reader = self._read_jsonl if self.path.suffix == ".jsonl" else self._read_tsv
-        for lineno, line in enumerate(text.splitlines(), 1):
+        for lineno, line in enumerate(text.split("\n"), 1):
+            line = line.removesuffix("\r")
             if not line.strip() or line.startswith("#"):
                 continue
             src_lang, tgt_lang, source, target = reader(line, lineno)
-            pair = (
-                normalize_lang(src_lang) if src_lang != ANY else ANY,
-                normalize_lang(tgt_lang) if tgt_lang != ANY else ANY,
-            )
-            table.setdefault(pair, {})[_key(source)] = target.strip()
+            pair = (self._lang(src_lang, lineno), self._lang(tgt_lang, lineno))
+            key, translation = _key(source), target.strip()
+            known = table.setdefault(pair, {})
+            if key in known and known[key] != translation:
+                short = key if len(key) <= 60 else key[:57] + "..."
+                raise TranslationFileError(
+                    f"{self.path}:{lineno}: the segment {short!r} is translated {_short(translation)} here and "
+                    f"{_short(known[key])} on line {first_line[(pair, key)]}; keep one translation per segment "
+                    "and language pair"
+                )
+            known[key] = translation
+            first_line.setdefault((pair, key), lineno)
         if not table:
             raise TranslationFileError(f"{self.path} holds no translations")
         return table
@@ -93,7 +116,23 @@ class FileBackend(Backend):
             raise TranslationFileError(
                 f"{self.path}:{lineno}: expected an object with string fields 'source' and 'translation'"
             )
-        return row.get("source_lang") or ANY, row.get("target_lang") or ANY, row["source"], row["translation"]
+        langs = []
+        for field in ("source_lang", "target_lang"):
+            value = row.get(field)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise TranslationFileError(
+                    f"{self.path}:{lineno}: {field!r} must be a language code such as 'en', got {_short(value)}"
+                )
+            langs.append(value or ANY)
+        return langs[0], langs[1], row["source"], row["translation"]
+
+    def _lang(self, code: str, lineno: int) -> str:
+        if code == ANY:
+            return ANY
+        try:
+            return normalize_lang(code)
+        except UnknownLanguageError as exc:
+            raise TranslationFileError(f"{self.path}:{lineno}: {exc}") from None
 
     def pairs(self) -> set[tuple[str, str]]:
         if any(ANY in pair for pair in self.table):

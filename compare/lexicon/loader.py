@@ -269,14 +269,22 @@ class _ParsedConcept:
     absorbs: list[str]
 
 
+# The deepest nesting a lexicon needs is seven levels (concepts/id/forms/lang/frame/list/entry).
+MAX_DEPTH = 20
+
+
 def _parse(name: str, text: str) -> list[_ParsedConcept]:
     import yaml
 
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = loader_class(text)
+    loader_class = _loader_class()
     try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
+        _check_events(name, loader_class, text)
+        loader = loader_class(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -284,13 +292,66 @@ def _parse(name: str, text: str) -> list[_ParsedConcept]:
         raise LexiconError(f"{name}:{line}: YAML syntax error: {problem}; a lexicon is a YAML mapping") from None
     except yaml.YAMLError as exc:
         raise LexiconError(f"{name}:1: YAML syntax error: {exc}; a lexicon is a YAML mapping") from None
-    finally:
-        loader.dispose()
     if root is None:
         raise LexiconError(f"{name}:1: empty lexicon; expected a mapping with a 'concepts' key")
     _check_duplicate_keys(name, root)
     _check_schema(name, root, data)
     return _read_concepts(name, root, data)
+
+
+@lru_cache(maxsize=1)
+def _loader_class() -> type:
+    """YAML's safe loader (the C one where built), with every mapping key read as the text written.
+
+    ``2023-01-01:``, ``12345:``, ``no:`` (Norwegian) are keys as written, not a date, an integer and
+    ``False``; a key that is not a scalar (``? [a, b]``) is refused.
+    """
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a word or a quoted string", key_node.start_mark
+                )
+            mapping[key_node.value] = loader.construct_object(value_node, deep=deep)
+        return mapping
+
+    return type("LexiconLoader", (base,), {"construct_mapping": construct_mapping})
+
+
+def _check_events(name: str, loader_class: type, text: str) -> None:
+    """Refuse aliases and deep nesting while reading YAML's events, before any node or object is built.
+
+    An alias can make a short file expand to gigabytes (an alias bomb) or refer to itself
+    (``a: &a [*a]``); a lexicon never needs one.
+    """
+    import yaml
+
+    loader = loader_class(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent):
+                raise LexiconError(
+                    f"{name}:{line}: YAML alias *{event.anchor} is not accepted in a lexicon; "
+                    "write the entries out instead of reusing them with &anchor and *alias"
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise LexiconError(
+                        f"{name}:{line}: nesting deeper than {MAX_DEPTH} levels; a lexicon needs at most 7"
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
 
 
 def _check_duplicate_keys(name: str, node: Any) -> None:
