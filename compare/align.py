@@ -20,6 +20,7 @@ that language ("state", "group", "so" and "self" are stop words there, but parts
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -105,32 +106,55 @@ def function_words(lang: str, lexicon: Lexicon | None = None) -> frozenset[str]:
                         keep.add(toks[0][2].lower())
         except MtcompareError:  # a language the lexicon does not cover
             pass
-    return frozenset(w.lower() for w in listed) - keep
+    # Inflections of a kept word stay content words too ("groups" is a stop word there, "group" a head).
+    kept_lemmas = {lemma(w, lang) for w in keep}
+    return frozenset(w.lower() for w in listed if w.lower() not in keep and lemma(w.lower(), lang) not in kept_lemmas)
 
 
 def content_lemmas(text: str, lang: str, lexicon: Lexicon | None = None) -> frozenset[str]:
     """The lemmas of the content words of ``text``: order, articles and prepositions do not count."""
     stop = function_words(lang, lexicon)
-    return frozenset(lemma(w, lang) for _, _, w in words(text) if not _is_function_word(w, stop))
+    return frozenset(
+        lemma(w, lang) for a, b, w in words(text) if not _is_function_word(w, stop, _elided(text, b))
+    )
 
 
-def _is_function_word(word: str, stop: frozenset[str]) -> bool:
-    """A stop word, an elided one ("l'", "d'", "dell'") or a number."""
+_ELISION_VOWELS = ("e", "a", "o", "i")
+
+
+def _elided(text: str, end: int) -> bool:
+    """Whether the word ending at ``end`` is elided before the next one (l'exèrcit, d'ISIS, dell'Isis)."""
+    return end + 1 < len(text) and text[end] in "'’" and text[end + 1].isalpha()
+
+
+def _is_function_word(word: str, stop: frozenset[str], elided: bool = False) -> bool:
+    """A stop word, an elided one ("l'", "d'", "dell'", "qu'") or a number."""
     low = word.lower()
-    return low in stop or f"{low}'" in stop or f"{low}’" in stop or word.isdigit()
+    if low in stop or f"{low}'" in stop or f"{low}’" in stop or word.isdigit():
+        return True
+    # An elided article or preposition: one letter, or a stop word less its final vowel (de → d', la → l').
+    return elided and len(low) <= 4 and (len(low) == 1 or any(low + v in stop for v in _ELISION_VOWELS))
 
 
-def near_lemmas(a: str, b: str) -> bool:
-    """The same word, or one a derivation of the other by at most two letters (democrat ~ democratic, SDF ~ SDFaj)."""
+def near_lemmas(a: str, b: str, name: bool = False) -> bool:
+    """The same word up to spelling (organisation ~ organization: one letter in a long word) or, for a
+    name, up to an ending of at most three letters glued on (SDF ~ SDFajn, PKK ~ PKKan)."""
     if a == b:
         return True
+    if len(a) == len(b) >= 8 and sum(x != y for x, y in zip(a, b)) == 1:
+        return True
     short, long = sorted((a, b), key=len)
-    return len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 2
+    return name and len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 3
 
 
-def covers(needed: frozenset[str], available: frozenset[str]) -> bool:
-    """Whether every lemma of ``needed`` has a near lemma in ``available``."""
-    return all(any(near_lemmas(n, a) for a in available) for n in needed)
+def covers(needed: frozenset[str], available: frozenset[str], names: frozenset[str] = frozenset()) -> bool:
+    """Whether every lemma of ``needed`` has a near lemma in ``available`` (``names``: lemmas of names)."""
+    return all(any(near_lemmas(n, a, n in names) for a in available) for n in needed)
+
+
+def name_lemmas(text: str, lang: str) -> frozenset[str]:
+    """The lemmas of the words of ``text`` written as names (a capital letter first)."""
+    return frozenset(lemma(w, lang) for _, _, w in words(text) if w[:1].isupper())
 
 
 def pieces_text(text: str, pieces: Sequence[Piece]) -> str:
@@ -203,27 +227,29 @@ def by_lemmas(source: str, target: str, pieces: Sequence[Piece], lang: str) -> P
         return Projection((), LEMMA, 0.0)
     first, last = inside[0], inside[-1] + 1
     hit: list[int] = []
-    unmatched: dict[int, tuple[int, int, int, int] | None] = {}  # source token: its replace block, if any
+    unmatched: dict[int, tuple[str, int, int, int, int]] = {}  # source token: its opcode
     matcher = SequenceMatcher(a=src_lemmas, b=tgt_lemmas, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         for k in range(max(i1, first), min(i2, last)):
             if op == "equal":
                 hit.append(j1 + k - i1)
             else:
-                unmatched[k] = (i1, i2, j1, j2) if op == "replace" else None
+                unmatched[k] = (op, i1, i2, j1, j2)
     exact = len(hit)
     for k, block in unmatched.items():
         # A word of the span that recurs nearby anchors it, also when the aligner saw it as moved
-        # ("Kurdish militias" → "militias of Kurdish"); else its place in a replaced block maps in proportion.
-        lo, hi = (min(hit) - 3, max(hit) + 4) if hit else (block[2], block[3]) if block else (0, len(tgt))
-        near = [
-            j for j in range(max(lo, 0), min(hi, len(tgt_lemmas))) if tgt_lemmas[j] == src_lemmas[k] and j not in hit
+        # ("Kurdish militias" → "militias of Kurdish"); failing that, a word of the same stem nearby
+        # ("occupation" → "base of occupancy"); else its place in a replaced block maps in proportion.
+        i1, i2, j1, j2 = block[1:]
+        lo, hi = (min(hit) - 3, max(hit) + 4) if hit else (j1 - 3, j2 + 3)
+        window = [j for j in range(max(lo, 0), min(hi, len(tgt_lemmas))) if j not in hit]
+        near = [j for j in window if tgt_lemmas[j] == src_lemmas[k]] or [
+            j for j in window if _same_stem(tgt_lemmas[j], src_lemmas[k])
         ]
         if near:
             hit.append(near[0])
             exact += 1
-        elif block is not None:
-            i1, i2, j1, j2 = block
+        elif block[0] == "replace":
             scale = (j2 - j1) / (i2 - i1)
             a = j1 + int((k - i1) * scale)
             hit += range(a, max(a + 1, j1 + round((k - i1 + 1) * scale)))
@@ -232,6 +258,14 @@ def by_lemmas(source: str, target: str, pieces: Sequence[Piece], lang: str) -> P
     span = range(min(hit), max(hit) + 1)
     confidence = CONFIDENCE[LEMMA] * (0.5 + 0.5 * exact / len(inside))
     return Projection(tuple((tgt[j][0], tgt[j][1]) for j in span), LEMMA, round(confidence, 2))
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Two long words with a long common beginning (occupation ~ occupancy, terrorism ~ terrorists)."""
+    if len(a) < 5 or len(b) < 5:
+        return False
+    common = len(os.path.commonprefix([a, b]))
+    return common >= 5 and common >= 0.6 * min(len(a), len(b))
 
 
 def by_position(source: str, target: str, pieces: Sequence[Piece]) -> Projection:
@@ -262,7 +296,10 @@ def trim(
 
     def droppable(tok: tuple[int, int, str]) -> bool:
         inside_keep = keep is not None and tok[0] < keep[1] and keep[0] < tok[1]
-        return _is_function_word(tok[2], stop) and not inside_keep
+        # Short words only (articles, prepositions, their elided forms): a longer function word at
+        # the edge is more often part of the rendering ("així que-anomenat" for "so-called").
+        short = len(tok[2]) <= 3
+        return short and _is_function_word(tok[2], stop, _elided(text, tok[1])) and not inside_keep
 
     def apart(gap: str) -> bool:  # a space, or the apostrophe of an elided article (l'exèrcit)
         return gap.isspace() or gap in ("'", "’")
@@ -272,6 +309,7 @@ def trim(
     # Only a word set off by a space or elided goes: "tan-chamado" stays whole.
     while droppable(toks[0]) and apart(text[toks[0][1] : toks[1][0]]):
         toks.pop(0)
-    while droppable(toks[-1]) and text[toks[-2][1] : toks[-1][0]].isspace():
+    # At the end, a word after a space goes, also with a stray hyphen before it (Apertium's "grupoj -a").
+    while droppable(toks[-1]) and text[toks[-2][1] : toks[-1][0]].rstrip("-")[:1].isspace():
         toks.pop()
     return max(span[0], toks[0][0]), min(span[1], toks[-1][1])

@@ -20,6 +20,7 @@ with the term counts, never another occurrence elsewhere in the segment:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -87,46 +88,68 @@ def _find_all(text: str, lang: str, lexicon: Lexicon) -> tuple[list[Occurrence],
     return every, {k for k, o in enumerate(every) if (o.concept, o.form) not in unwatched}
 
 
-def quote_around(text: str, start: int, end: int, lang: str, lexicon: Lexicon) -> tuple[int, int] | None:
+def quote_around(
+    text: str, start: int, end: int, lang: str, lexicon: Lexicon, others: int = 0
+) -> tuple[int, int] | None:
     """The positions of the quotation marks enclosing ``text[start:end]``, or ``None``.
 
-    Function words may stand between a mark and the words (“the terrorist groups”), and any quote
-    characters pair with any other (“…” → ‘…’ → "…"); a closing mark may follow a full stop or comma.
+    Function words may stand between a mark and the words (“the terrorist groups”), and ``others``
+    other words on each side (the source's “occupation base”), never a sentence mark; any quote
+    characters pair with any other (“…” → ‘…’ → "…"); a closing mark may follow a full stop or
+    comma. A mark stuck to the word before it closes that word and opens nothing.
     """
     from .align import function_words, words
 
     stop = function_words(lang, lexicon)
     toks = words(text)
     before = [t for t in toks if t[1] <= start]
-    i = start
-    skipped = 0
-    while True:
+    opening = None
+    i, skipped, content = start, 0, 0
+    while opening is None:
         j = i
         while j > 0 and text[j - 1].isspace():
             j -= 1
-        if j > 0 and text[j - 1] in OPENING_QUOTES:
+        if j > 0 and text[j - 1] in OPENING_QUOTES and not _closes_word(text, j - 1):
             opening = j - 1
-            break
-        if before and before[-1][1] == j and before[-1][2].lower() in stop and skipped < 3:
+        elif before and before[-1][1] == j and skipped < 5:
+            function = before[-1][2].lower() in stop
+            if not function and content >= others:
+                return None
+            content += not function
             i = before.pop()[0]
             skipped += 1
-            continue
-        return None
+        else:
+            return None
     after = [t for t in toks if t[0] >= end]
-    i, skipped = end, 0
+    i, skipped, content = end, 0, 0
     while True:
         j = i
         while j < len(text) and (text[j].isspace() or text[j] in ".,;:!?"):
             j += 1
-        if j < len(text) and text[j] in CLOSING_QUOTES:
+        punct = any(c in ".;:!?" for c in text[i:j])
+        if j < len(text) and text[j] in CLOSING_QUOTES and not _opens_word(text, j):
             return opening, j
-        if after and after[0][0] == j and after[0][2].lower() in stop and skipped < 2:
-            i = after.pop(0)[1]
-            skipped += 1
-            continue
+        if after and after[0][0] == j and skipped < 5 and not (punct or "," in text[i:j]):
+            function = after[0][2].lower() in stop
+            if function or content < others:
+                content += not function
+                i = after.pop(0)[1]
+                skipped += 1
+                continue
         # The opening mark stands but the closing one was lost (engines mangle a closing apostrophe
         # into "'s"): the words are still marked off, so the quote counts; it ends at the words.
         return opening, max(end - 1, opening)
+
+
+def _opens_word(text: str, at: int) -> bool:
+    """Whether the mark at ``at`` opens the word after it (and so closes nothing before it)."""
+    return text[at] in OPENING_QUOTES and at + 1 < len(text) and text[at + 1].isalnum()
+
+
+def _closes_word(text: str, at: int) -> bool:
+    """Whether the mark at ``at`` closes what stands before it: a mark that may close ('"’), stuck to a
+    word or a full stop ("… 'terrorist groups' and 'm…": the mark after "groups" opens nothing)."""
+    return text[at] in CLOSING_QUOTES and at > 0 and (text[at - 1].isalnum() or text[at - 1] in ".,;:!?")
 
 
 def _marks_form(text: str, quote: tuple[int, int]) -> str:
@@ -159,7 +182,7 @@ class _Segment:
 
     def follow(self, pieces: Sequence[Piece], occ: Occurrence | None) -> list[Projection]:
         """Where ``pieces`` of the source went in every hop's text, hop by hop."""
-        from .align import POSITION, Projection, by_lemmas, by_position, through_links
+        from .align import POSITION, Projection, by_lemmas, by_position, content_lemmas, pieces_text, through_links
 
         out: list[Projection] = []
         current, text = list(pieces), self.texts[0]
@@ -182,13 +205,68 @@ class _Segment:
                         proj = Projection(((found[j].start, found[j].end),), "lexicon", 0.6)
             out.append(proj)
             current, text = list(proj.pieces), target
-        if self.langs[-1] == self.langs[0] and (not self.engine or not _has_words(self.back, out[-1].pieces)):
+        if self.langs[-1] == self.langs[0]:
             # Without the engine's links all the way, the back-translation is aligned with the source
-            # directly, on lemmas (both are in the source language).
+            # directly, on lemmas (both are in the source language). With them, the lemma alignment
+            # still wins where it finds the term's own words and the links land on function words
+            # only: a transfer rule that moves a word can leave its link on a neighbour
+            # ("com ‘terroristes'" → "how terrorist ‘'").
             lemma_proj = by_lemmas(self.texts[0], self.back, pieces, self.langs[0])
-            if lemma_proj.pieces or not self.engine:
+            if not self.engine or not _has_words(self.back, out[-1].pieces):
+                if lemma_proj.pieces or not self.engine:
+                    out[-1] = lemma_proj
+            elif (
+                lemma_proj.pieces
+                and self._words_found(pieces, lemma_proj)
+                and not content_lemmas(pieces_text(self.back, out[-1].pieces), self.langs[0], self.lexicon)
+            ):
                 out[-1] = lemma_proj
         return out
+
+    def _words_found(self, pieces: Sequence[Piece], proj: Projection) -> bool:
+        """Whether the content words of ``pieces`` of the source all stand in ``proj``'s back text."""
+        from .align import content_lemmas, covers, pieces_text
+
+        lang = self.langs[0]
+        wanted = content_lemmas(pieces_text(self.texts[0], pieces), lang, self.lexicon)
+        found = content_lemmas(pieces_text(self.back, proj.pieces), lang, self.lexicon)
+        return bool(wanted) and covers(wanted, found)
+
+
+_HYPHEN = re.compile(r"\w[-\u2010\u2011]\w")
+
+
+def _interrupted(
+    back: str, proj: Projection, wanted: frozenset[str], names: frozenset[str], lang: str, lexicon: Lexicon
+) -> bool:
+    """Whether other content words stand between the term's own words in the aligned back text."""
+    from .align import _elided, _is_function_word, function_words, lemma, near_lemmas, words
+
+    cover = proj.cover
+    if cover is None or len(wanted) < 2:
+        return False
+    stop = function_words(lang, lexicon)
+    toks = [(a, b, w) for a, b, w in words(back) if a < cover[1] and cover[0] < b]
+    own = [
+        k
+        for k, (_, _, w) in enumerate(toks)
+        if any(near_lemmas(n, lemma(w, lang), n in names) for n in wanted)
+    ]
+    if len(own) < 2:
+        return False
+    return any(
+        k not in own and not _is_function_word(toks[k][2], stop, _elided(back, toks[k][1]))
+        for k in range(own[0], own[-1] + 1)
+    )
+
+
+def _encloses_term(text: str, quote: Occurrence, found: Sequence[Occurrence], lang: str, lexicon: Lexicon) -> bool:
+    """Whether the scare quote ``quote`` opens on a term of ``found``."""
+    inner = next((o for o in found if o.start > quote.start and not is_quote(o)), None)
+    if inner is None:
+        return False
+    marks = quote_around(text, inner.start, inner.end, lang, lexicon, others=2)
+    return marks is not None and marks[0] == quote.start
 
 
 def _has_words(text: str, pieces: Sequence[Piece]) -> bool:
@@ -219,7 +297,7 @@ def trace_segment(
     lexicon: Lexicon,
 ) -> list[Shift]:
     """The shifts of one segment along one path (the last hop is the back-translation)."""
-    from .align import by_lemmas, content_lemmas, covers, pieces_text, trim
+    from .align import by_lemmas, content_lemmas, covers, name_lemmas, pieces_text, trim
 
     seg = _Segment(segment_id, source, hops, source_lang, lexicon)
     back, back_lang = seg.back, seg.langs[-1]
@@ -227,10 +305,12 @@ def trace_segment(
     plans = []
     for occ in seg.source_occ:
         anchor, inner = _anchor(occ, seg.source_occ)
-        if is_quote(occ):  # the row shows the quoted stretch, marks included
-            marks = quote_around(source, *anchor, source_lang, lexicon)
+        if is_quote(occ):  # the row shows the quoted stretch, marks included, and follows its words
+            marks = quote_around(source, *anchor, source_lang, lexicon, others=2)
             if marks is not None and marks[0] == occ.start:
                 occ = replace(occ, end=marks[1] + 1, text=source[occ.start : marks[1] + 1])
+                if source[marks[1]] in CLOSING_QUOTES and marks[1] > anchor[1]:
+                    anchor = (anchor[0], len(source[: marks[1]].rstrip(" .,;:!?")))
         plans.append((occ, anchor, inner, seg.follow([anchor], inner or occ)))
 
     # Back occurrences that are the same concept's counterpart of some source occurrence belong to it.
@@ -274,14 +354,23 @@ def trace_segment(
         # The term's own words in the back-translation are never added terms of their own.
         consumed.update(j for j in candidates if covers(occ_content[j], src_content))
         one_language = back_lang == source_lang
-        same_words = one_language and bool(src_content) and src_content <= back_content
-        # The same words up to a derivation (Democrat ~ Democratic, PKKan/YPG ~ PKK/YPG), unless another
-        # whole form of the concept is there ("governmental" for "government" is a variant).
+        names = name_lemmas(occ.text, source_lang)
+        # A hyphenated compound comes back whole, with function words between its parts at most:
+        # "self-the caliphate proclaimed" has lost "self-proclaimed" (a modifier moved into a noun
+        # phrase, "forces of American occupation", leaves the term whole).
+        whole = one_language and not (
+            _HYPHEN.search(occ.text) and _interrupted(back, back_proj, src_content, names, back_lang, lexicon)
+        )
+        same_words = whole and bool(src_content) and src_content <= back_content
+        # The same words up to spelling or a name's ending (organisation ~ organization, SDFajn ~ SDF),
+        # unless another whole form of the concept is there.
         near_words = (
-            one_language
+            whole
             and bool(src_content)
-            and covers(src_content, back_content)
-            and all(len(occ_content[j]) < len(src_content) for j in same)
+            and covers(src_content, back_content, names)
+            and all(
+                len(occ_content[j]) < len(src_content) or covers(occ_content[j], src_content, names) for j in same
+            )
         )
         if any(back_occ[j].form == occ.form for j in same) or same_words or near_words:
             hit = next((back_occ[j] for j in same if back_occ[j].form == occ.form), None)
@@ -330,7 +419,16 @@ def trace_segment(
     for j, hit in enumerate(back_occ):
         if j in consumed or j not in back_watched:
             continue
+        if is_quote(hit) and not _encloses_term(back, hit, back_occ, back_lang, lexicon):
+            continue  # marks around no term ("terrorists “”"): nothing is quoted
         origin = by_lemmas(back, source, [(hit.start, hit.end)], source_lang) if back_lang == source_lang else None
+        origin_text = origin.text(source) if origin else None
+        # The same words stand in the source, where the matcher read them in another sense ("the
+        # administration of services" → "the administration of the services"): nothing was added.
+        if origin_text and covers(
+            content_lemmas(hit.text, back_lang, lexicon), content_lemmas(origin_text, source_lang, lexicon)
+        ):
+            continue
         shifts.append(
             Shift(
                 segment=segment_id,
@@ -348,7 +446,7 @@ def trace_segment(
                 back_concept=hit.concept,
                 back_span=(hit.start, hit.end),
                 status="added",
-                replacement=origin.text(source) if origin else None,
+                replacement=origin_text,
                 quoted=getattr(hit, "quoted", False),
             )
         )
@@ -375,6 +473,7 @@ def _common(seg: _Segment, occ: Occurrence, anchor: Piece, projs: Sequence[Proje
         cover = proj.cover
         form: str | None = None
         hit_found = False
+        quote = None
         if is_quote(occ):
             quote = quote_around(text, *cover, seg.langs[k + 1], seg.lexicon) if cover else None
             if quote is not None:
@@ -385,7 +484,8 @@ def _common(seg: _Segment, occ: Occurrence, anchor: Piece, projs: Sequence[Proje
                 form, hit_found = found[same[0]].form, True
         # The span shown is the aligned one less edge function words ("de Daesh" → "Daesh"); it is
         # untranslated when the engine marked every word of it unknown.
-        cover = trim(text, cover, seg.langs[k + 1], seg.lexicon)
+        # A scare quote shows the quoted stretch, marks included (“base d'ocupació”).
+        cover = (quote[0], quote[1] + 1) if quote else trim(text, cover, seg.langs[k + 1], seg.lexicon)
         unknown = set(seg.hops[k].unknown[seg.id]) if seg.id < len(seg.hops[k].unknown) else set()
         if cover and unknown:
             inside = [w for a, b, w in words(text) if a < cover[1] and cover[0] < b]

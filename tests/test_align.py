@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from compare.align import by_lemmas, by_position, content_lemmas, through_links, trim
+from compare.align import by_lemmas, by_position, content_lemmas, near_lemmas, through_links, trim
 from compare.backends import load_backend
 from compare.backends.apertium import read_tagged, tag_units
 from compare.cache import TranslationCache
@@ -124,11 +124,23 @@ def test_content_lemmas_ignore_order_and_function_words() -> None:
     assert "so" in content_lemmas("so-called", "en", lexicon)
     assert content_lemmas("the Islamic State group", "en", lexicon) >= {"state", "group"}
     assert content_lemmas("el llamado", "es", lexicon) == content_lemmas("llamado", "es", lexicon)
+    # An elided article is a function word; an inflection of a form's head word is not ("groups").
+    assert content_lemmas("l'administració", "ca", lexicon) == content_lemmas("administració", "ca", lexicon)
+    assert content_lemmas("terrorist groups", "en", lexicon) == {"terrorist", "group"}
+
+
+def test_near_lemmas_spelling_and_name_endings() -> None:
+    assert near_lemmas("organisation", "organization")  # one letter in a long word
+    assert not near_lemmas("organisation", "organisational")  # a derivation of a common noun is another word
+    assert near_lemmas("sdf", "sdfajn", name=True)  # a name with an ending glued on
+    assert not near_lemmas("sdf", "sdfajn")
 
 
 def test_trim_drops_edge_function_words_only() -> None:
     text = "de l'així que-anomenat Forces"
     assert trim("Los terroristas", (0, 15), "es") == (4, 15)
     assert trim("tan-chamado", (0, 11), "gl") == (0, 11)  # joined by a hyphen: stays whole
-    assert trim(text, (0, 22), "ca") == (3, 22)
+    assert trim(text, (0, 22), "ca") == (5, 22)  # "de" and the elided "l'" go; "així" is part of the calque
+    assert trim("d'administració", (0, 15), "ca") == (2, 15)
+    assert trim("través d'ISIS", (0, 13), "ca") == (0, 13)  # a longer function word stays
     assert trim("the", (0, 3), "en") == (0, 3)  # nothing but function words: left as it is
