@@ -114,9 +114,7 @@ def function_words(lang: str, lexicon: Lexicon | None = None) -> frozenset[str]:
 def content_lemmas(text: str, lang: str, lexicon: Lexicon | None = None) -> frozenset[str]:
     """The lemmas of the content words of ``text``: order, articles and prepositions do not count."""
     stop = function_words(lang, lexicon)
-    return frozenset(
-        lemma(w, lang) for a, b, w in words(text) if not _is_function_word(w, stop, _elided(text, b))
-    )
+    return frozenset(lemma(w, lang) for a, b, w in words(text) if not _is_function_word(w, stop, _elided(text, b)))
 
 
 _ELISION_VOWELS = ("e", "a", "o", "i")

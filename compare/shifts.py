@@ -247,11 +247,7 @@ def _interrupted(
         return False
     stop = function_words(lang, lexicon)
     toks = [(a, b, w) for a, b, w in words(back) if a < cover[1] and cover[0] < b]
-    own = [
-        k
-        for k, (_, _, w) in enumerate(toks)
-        if any(near_lemmas(n, lemma(w, lang), n in names) for n in wanted)
-    ]
+    own = [k for k, (_, _, w) in enumerate(toks) if any(near_lemmas(n, lemma(w, lang), n in names) for n in wanted)]
     if len(own) < 2:
         return False
     return any(
@@ -368,9 +364,7 @@ def trace_segment(
             whole
             and bool(src_content)
             and covers(src_content, back_content, names)
-            and all(
-                len(occ_content[j]) < len(src_content) or covers(occ_content[j], src_content, names) for j in same
-            )
+            and all(len(occ_content[j]) < len(src_content) or covers(occ_content[j], src_content, names) for j in same)
         )
         if any(back_occ[j].form == occ.form for j in same) or same_words or near_words:
             hit = next((back_occ[j] for j in same if back_occ[j].form == occ.form), None)
