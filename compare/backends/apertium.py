@@ -26,7 +26,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import ExternalCommandError, UnknownLanguageError
+from ..errors import ExternalCommandError, ModelUnavailableError, UnknownLanguageError
 from ..languages import normalize_lang
 from ..results import HopSignature, Translation
 from .base import Availability, Backend, register_backend
@@ -49,20 +49,26 @@ _WBLANK_STREAM = re.compile(r"\\(.)|\[\[/\]\]|\[\[(.*?)\]\]|(.)", re.S)
 
 
 @lru_cache(maxsize=1)
+def listed_modes() -> tuple[str, ...]:
+    """Every mode ``apertium -l`` lists, variants included (``eng-spa``, ``eng-cat_valencia``)."""
+    exe = shutil.which("apertium")
+    if exe is None:
+        return ()
+    try:
+        listed = subprocess.run([exe, "-l"], capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    return tuple(listed.stdout.split())
+
+
+@lru_cache(maxsize=1)
 def installed_modes() -> dict[tuple[str, str], str]:
     """{(src, tgt): mode} for every plain translation mode ``apertium -l`` lists.
 
     Variant modes (``eng-cat_valencia``, ``en-eo-bytecode``) are skipped; a plain mode is preferred.
     """
-    exe = shutil.which("apertium")
-    if exe is None:
-        return {}
-    try:
-        listed = subprocess.run([exe, "-l"], capture_output=True, text=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return {}
     modes: dict[tuple[str, str], str] = {}
-    for line in listed.stdout.split():
+    for line in listed_modes():
         parts = line.strip().split("-")
         if len(parts) != 2 or "_" in line:
             continue
@@ -212,6 +218,12 @@ class ApertiumBackend(Backend):
         if not installed_modes():
             return Availability(False, f"no Apertium language pair is installed; {INSTALL_HINT}")
         return Availability(True)
+
+    def __init__(self, arg: str | None = None, **options: object) -> None:
+        super().__init__(arg, **options)
+        if arg and arg not in listed_modes():
+            installed = ", ".join(listed_modes()) or "none"
+            raise ModelUnavailableError(f"apertium has no mode {arg!r}; installed modes: {installed}")
 
     def pairs(self) -> set[tuple[str, str]]:
         return set(installed_modes())
