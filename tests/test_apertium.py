@@ -66,3 +66,12 @@ def test_marks_inside_tokens_and_literal_at(apertium: str) -> None:
     )
     assert "@MerPolCC" in out.text and "2pm" in out.text and "*" not in out.text
     assert "1930s" in out.unknown and "MerPolCC" in out.unknown
+
+
+def test_engine_superblanks_are_unwrapped_as_apertium_does(apertium: str) -> None:
+    """en-eo's rules write apostrophes as superblanks ("[']"); the text is what `apertium -u` prints."""
+    seg = "They describe the groups as 'terrorist groups' and 'mercenaries'."
+    [out] = load_backend("apertium").translate([seg], "en", "eo")
+    cli = subprocess.run(["apertium", "-u", "en-eo"], input=seg, capture_output=True, text=True, check=True)
+    assert "[" not in out.text
+    assert out.text == cli.stdout.strip()

@@ -45,7 +45,15 @@ _MARK = re.compile(r"(?:\\@|[*@#])(\w[\w'’-]*)")
 _UNIT = re.compile(r"\\.|\^((?:\\.|[^$\\])*)\$", re.S)
 _SURFACE_END = re.compile(r"(?<!\\)/")
 # The generator's output with word-bound blanks: an escaped character, a closing or opening blank, a character.
-_WBLANK_STREAM = re.compile(r"\\(.)|\[\[/\]\]|\[\[(.*?)\]\]|(.)", re.S)
+# A lone unescaped bracket is a superblank's: the engine's rules write some blanks as "[']", which
+# Apertium's own reformatter (-f txt) unwraps; with -f none that is left to us.
+_WBLANK_STREAM = re.compile(r"\\(.)|\[\[/\]\]|\[\[(.*?)\]\]|[\[\]]|(.)", re.S)
+_UNESCAPE = re.compile(r"\\(.)|[\[\]]", re.S)
+
+
+def unescape(stream: str) -> str:
+    """Plain text of Apertium output: escapes resolved, superblank brackets dropped ("[']" → "'")."""
+    return _UNESCAPE.sub(lambda m: m.group(1) or "", stream)
 
 
 @lru_cache(maxsize=1)
@@ -171,7 +179,7 @@ def read_tagged(output: str) -> tuple[str, str, list[tuple[int, int, tuple[str, 
             pos += len(m.group(3))
         elif m.group(2) is not None:
             opened = (pos, tuple(t.strip() for t in m.group(2).split(";") if t.strip()))
-        elif opened is not None:  # [[/]]
+        elif m.group(0) == "[[/]]" and opened is not None:
             groups.append((opened[0], pos, opened[1]))
             opened = None
     text = "".join(plain)
@@ -257,7 +265,7 @@ class ApertiumBackend(Backend):
         if aligned is None:
             clean = self._run(mode, ["-u"], payload, len(texts))
             return [
-                Translation(_ESCAPED.sub(r"\1", c), unknown_words(m, c)) for c, m in zip(clean, marked, strict=True)
+                Translation(unescape(c), unknown_words(m, c)) for c, m in zip(clean, marked, strict=True)
             ]
         return [
             Translation(text, unknown_words(m, raw), links)
