@@ -206,6 +206,10 @@ def _write(text: str, output: str | None) -> None:
     write_output(text, output)
 
 
+# Below this, even one record per block breaks every word; the terminal wraps wider lines itself.
+MIN_TERMINAL_WIDTH = 20
+
+
 def _render_rich(make: Callable[[Any], None], output: str | None) -> None:
     from rich.console import Console
 
@@ -214,11 +218,12 @@ def _render_rich(make: Callable[[Any], None], output: str | None) -> None:
         wide = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
         # Rendered into a buffer with the terminal's settings, so a failing stdout is one error of ours.
         terminal = Console(width=wide)
+        width = max(terminal.width, MIN_TERMINAL_WIDTH)
         buffer = io.StringIO()
         make(
             Console(
                 file=buffer,
-                width=terminal.width,
+                width=width,
                 force_terminal=terminal.is_terminal,
                 color_system=terminal.color_system,  # type: ignore[arg-type]
                 no_color=terminal.no_color,

@@ -46,12 +46,17 @@ def write_output(text: str, path: str | os.PathLike[str] | None) -> None:
     name = os.fspath(path)
     if not name:
         raise OutputError("cannot write '': the output path is empty; give a file name after -o")
-    data = text.encode("utf-8")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise OutputError(f"cannot write {name}: {_unencodable(exc)}") from None
     try:
         target = Path(name)
         info = _stat(target)
         if info is not None and stat.S_ISDIR(info.st_mode):
             raise OutputError(f"cannot write {name}: it is a directory; give a file name")
+        if name.endswith(os.sep):
+            raise OutputError(f"cannot write {name}: a name ending in {os.sep} is a directory; give a file name")
         stream = _STANDARD_STREAMS.get(os.path.abspath(name))
         if stream is not None:
             _write_stream(getattr(sys, stream), text, name)
@@ -65,9 +70,13 @@ def write_output(text: str, path: str | os.PathLike[str] | None) -> None:
         raise
     except OSError as exc:
         raise OutputError(f"cannot write {name}: {_reason(exc)}") from None
+    except ValueError:  # os.stat and open refuse a NUL in a path
+        raise OutputError(f"cannot write {name!r}: a path cannot hold a NUL character") from None
 
 
-def _write_stream(stream: TextIO, text: str, name: str) -> None:
+def _write_stream(stream: TextIO | None, text: str, name: str) -> None:
+    if stream is None:
+        raise OutputError(f"cannot write {name}: it is closed; give a file with -o")
     try:
         stream.write(text)
         stream.flush()
@@ -75,6 +84,8 @@ def _write_stream(stream: TextIO, text: str, name: str) -> None:
         raise
     except OSError as exc:
         raise OutputError(f"cannot write {name}: {_reason(exc)}") from None
+    except UnicodeEncodeError as exc:
+        raise OutputError(f"cannot write {name}: {_unencodable(exc)}") from None
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -99,7 +110,14 @@ def _replace_atomically(path: Path, data: bytes, existing: os.stat_result | None
     parent = path.parent
     if not parent.exists():
         parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=".mtcompare-", suffix=".tmp")
+    except PermissionError:
+        if existing is None:
+            raise
+        # A file we may write in a directory we may not: write it in place (not atomic, but allowed).
+        _write_in_place(path, data)
+        return
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -125,6 +143,13 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def _unencodable(exc: UnicodeEncodeError) -> str:
+    return (
+        f"the report holds {exc.object[exc.start : exc.start + 1]!r} at character {exc.start}, "
+        f"which {exc.encoding} cannot encode"
+    )
 
 
 def _reason(exc: OSError) -> str:

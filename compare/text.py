@@ -64,6 +64,8 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
     )
     try:
         if name == "-":
+            if sys.stdin is None:
+                raise InputError("standard input is closed; pipe a text into - or name a file")
             data = _read_capped(sys.stdin.buffer, limit)
         else:
             info = Path(path).stat()
@@ -110,10 +112,16 @@ def _read_capped(stream: BinaryIO, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+_STDIN_NAMES = ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")
+
+
 def read_texts(names: Sequence[str | Path], max_bytes: int | None = None) -> list[tuple[str, str]]:
-    """``(name, text)`` for each input, read with :func:`read_text`; standard input may be named once."""
-    if sum(str(name) == "-" for name in names) > 1:
-        raise InputError("standard input (-) is given twice; it can be read only once")
+    """``(name, text)`` for each input, read with :func:`read_text`; standard input may be named once
+    (as ``-`` or ``/dev/stdin``): a second read would find it empty."""
+    stdin = [str(name) for name in names if str(name) in _STDIN_NAMES]
+    if len(stdin) > 1:
+        given = "twice" if len(set(stdin)) == 1 else f"twice ({' and '.join(dict.fromkeys(stdin))})"
+        raise InputError(f"standard input ({stdin[0]}) is given {given}; it can be read only once")
     return [(str(name), read_text(name, max_bytes)) for name in names]
 
 

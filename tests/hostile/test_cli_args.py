@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from compare.cli import app
 from compare.errors import InputError
 from compare.text import DEFAULT_MAX_INPUT_BYTES, parse_size, read_text, read_texts
 
-from ..conftest import run_cli
+from ..conftest import ROOT, run_cli
 
 
 def invoke(*args: str, stdin: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -171,6 +173,23 @@ def test_stdin_named_twice_says_so() -> None:
     assert_one_error(invoke("roundtrip", "-", "-", stdin=TEXT), "standard input (-) is given twice")
     with pytest.raises(InputError, match="given twice"):
         read_texts(["-", "a.txt", "-"])
+    assert_one_error(
+        invoke("terms", "/dev/stdin", "-", stdin=TEXT), "standard input (/dev/stdin) is given twice (/dev/stdin and -)"
+    )
+
+
+def test_closed_stdin_is_one_line() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "compare", "terms", "-"],
+        capture_output=True,
+        cwd=ROOT,
+        check=False,
+        preexec_fn=lambda: os.close(0),  # noqa: PLW1509 - the shell's <&-
+    )
+    assert proc.returncode == InputError.exit_code
+    assert proc.stderr.decode().splitlines() == [
+        "mtcompare: error: standard input is closed; pipe a text into - or name a file"
+    ]
 
 
 # --- usage errors (defect 26) --------------------------------------------------------------------

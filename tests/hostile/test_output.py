@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -240,41 +240,87 @@ def test_cli_stdout_on_a_full_disk_is_one_line() -> None:
         assert lines == ["mtcompare: error: cannot write <stdout>: No space left on device"]
 
 
-def test_no_permission_is_one_error() -> None:
-    """A directory the user may not write into. Root passes permission checks, so as root the write runs
-    in a forked child that has dropped to the ``nobody`` user (a real permission failure); as another
-    user the directory is simply read-only."""
+def as_unprivileged(action: Callable[[], None]) -> str:
+    """Run ``action`` in a forked child that, when we are root, has dropped to the ``nobody`` user (root
+    passes every permission check); return the child's OutputError message, or "no error"."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        message = "no error"
+        try:
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+            action()
+        except OutputError as exc:
+            message = str(exc)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the test
+            message = f"{type(exc).__name__}: {exc}"
+        os.write(write_end, message.encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        message = pipe.read().decode()
+    os.waitpid(pid, 0)
+    return message
+
+
+@pytest.fixture()
+def locked_dir() -> Iterator[Path]:
+    """A directory nobody but root may write into (mode 555, in a world-readable place)."""
     base = Path(tempfile.mkdtemp(prefix="mtcompare-perm-"))
     locked = base / "locked"
     try:
         base.chmod(0o755)
         locked.mkdir()
         locked.chmod(0o555)
-        target = locked / "report.txt"
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: drop privileges, try the write, report the message
-            message = "no error"
-            try:
-                if os.geteuid() == 0:
-                    os.setgroups([])
-                    os.setgid(65534)
-                    os.setuid(65534)
-                write_output(REPORT, target)
-            except OutputError as exc:
-                message = str(exc)
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the test
-                message = f"{type(exc).__name__}: {exc}"
-            os.write(write_end, message.encode())
-            os._exit(0)
-        os.close(write_end)
-        with os.fdopen(read_end, "rb") as pipe:
-            message = pipe.read().decode()
-        os.waitpid(pid, 0)
-        assert message == f"cannot write {target}: Permission denied"
-        assert list(locked.iterdir()) == []
+        yield locked
     finally:
         locked.chmod(0o755)
         for path in sorted(base.rglob("*"), reverse=True):
             path.rmdir() if path.is_dir() else path.unlink()
         base.rmdir()
+
+
+def test_no_permission_is_one_error(locked_dir: Path) -> None:
+    target = locked_dir / "report.txt"
+    assert as_unprivileged(lambda: write_output(REPORT, target)) == f"cannot write {target}: Permission denied"
+    assert list(locked_dir.iterdir()) == []
+
+
+def test_writable_file_in_a_locked_directory_is_written_in_place(locked_dir: Path) -> None:
+    locked_dir.chmod(0o755)
+    target = locked_dir / "report.txt"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o666)
+    locked_dir.chmod(0o555)
+    assert as_unprivileged(lambda: write_output(REPORT, target)) == "no error"
+    assert target.read_text(encoding="utf-8") == REPORT
+    assert [p.name for p in locked_dir.iterdir()] == ["report.txt"]
+
+
+def test_unwritable_names_are_one_error(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match=r"a name ending in / is a directory"):
+        write_output(REPORT, f"{tmp_path}/new-dir/")
+    assert not (tmp_path / "new-dir").exists()
+    with pytest.raises(OutputError, match=r"a path cannot hold a NUL character"):
+        write_output(REPORT, f"{tmp_path}/a\0b")
+    with pytest.raises(OutputError, match=r"holds '\\ud800' at character 1"):
+        write_output("a\ud800", tmp_path / "report.txt")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_closed_stdout_is_one_line() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "compare", *TERMS],
+        input=STDIN,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        check=False,
+        preexec_fn=lambda: os.close(1),  # noqa: PLW1509 - the shell's >&-
+    )
+    lines = proc.stderr.decode().splitlines()
+    assert proc.returncode == OutputError.exit_code, lines
+    assert lines == ["mtcompare: error: cannot write <stdout>: it is closed; give a file with -o"]

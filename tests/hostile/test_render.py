@@ -147,6 +147,13 @@ def test_narrow_roundtrip_report_is_readable(apertium: str, tmp_path: Path) -> N
         assert expected in lines, lines
 
 
+@pytest.mark.parametrize("columns", ["0", "1", "3", "-5", "abc"])
+def test_absurd_terminal_widths_still_show_whole_words(columns: str) -> None:
+    result = CliRunner().invoke(app, ["terms", "-"], input="Daesh left.\n", env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    assert "Daesh" in result.stdout and "delegitimising" in result.stdout
+
+
 def test_wide_terminal_keeps_the_table() -> None:
     result = invoke("terms", "-", stdin="Daesh left.\n", columns=100)
     assert result.exit_code == 0
