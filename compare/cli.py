@@ -26,11 +26,16 @@ _click = getattr(typer_core, "_click", None) or typer_core.click  # type: ignore
 _NoArgsIsHelp = getattr(_click.exceptions, "NoArgsIsHelpError", ())
 
 
-class _OneLineErrors(TyperGroup):
-    """Usage errors (unknown option, bad choice, missing argument) as one line and a hint, exit 2.
+# Exit code of an unexpected exception (sysexits' EX_SOFTWARE).
+INTERNAL_ERROR = 70
 
-    Typer draws them in a multi-line box; a user, a script or a log reader wants one line in the same
-    shape as every other error: ``mtcompare: error: ...``.
+
+class _OneLineErrors(TyperGroup):
+    """Every failure as one line ``mtcompare: error: ...``, never a box or a traceback.
+
+    Usage errors (unknown option, bad choice, missing argument) add click's hint to ``--help`` and exit
+    2 — Typer would draw them in a multi-line box. An unexpected exception (a bug) exits 70 with its
+    type and message; ``MTCOMPARE_DEBUG=1`` lets it through with its traceback.
     """
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
@@ -52,6 +57,20 @@ class _OneLineErrors(TyperGroup):
         except typer.Abort:
             _error_line("interrupted")
             sys.exit(130)
+        except MtcompareError as exc:  # raised outside a command's own handler (an option callback)
+            _error_line(str(exc))
+            sys.exit(exc.exit_code)
+        except MemoryError:
+            _error_line("out of memory; try a smaller input or fewer paths at once")
+            sys.exit(INTERNAL_ERROR)
+        except Exception as exc:  # a bug of ours: still one line; the traceback on request
+            if os.environ.get("MTCOMPARE_DEBUG"):
+                raise
+            _error_line(
+                f"internal error: {type(exc).__name__}: {str(exc)[:300]} "
+                "(MTCOMPARE_DEBUG=1 shows the traceback; please report it)"
+            )
+            sys.exit(INTERNAL_ERROR)
         sys.exit(code if isinstance(code, int) else 0)
 
 

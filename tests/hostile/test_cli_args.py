@@ -222,3 +222,22 @@ def test_usage_error_from_the_real_entry_point() -> None:
     assert len(lines) == 2, proc.stderr
     assert lines[0].startswith("mtcompare: error: Invalid value for '--format' / '-f'") and "'xml'" in lines[0]
     assert lines[1] == "Try 'python -m compare terms --help' for help."
+
+
+def test_an_unexpected_exception_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug (here: a lookup that raises a plain RuntimeError) still gives one line and exit 70;
+    MTCOMPARE_DEBUG=1 lets the exception and its traceback through."""
+    import compare.terms
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something\nunforeseen")
+
+    monkeypatch.setattr(compare.terms, "find_in_files", broken)
+    result = invoke("terms", "-", stdin=TEXT)
+    assert result.exit_code == 70
+    assert result.stderr.splitlines() == [
+        "mtcompare: error: internal error: RuntimeError: something\\x0aunforeseen "
+        "(MTCOMPARE_DEBUG=1 shows the traceback; please report it)"
+    ]
+    debug = CliRunner().invoke(app, ["terms", "-"], input=TEXT, env={"MTCOMPARE_DEBUG": "1"})
+    assert isinstance(debug.exception, RuntimeError)
