@@ -5,7 +5,8 @@ rename — so a failed run never leaves half a report where a good one was. Anyt
 into directly: a character device (``/dev/null``, a terminal), a FIFO, a pipe (``/dev/stdout``,
 ``>(cat)``), so that a device node is never swapped for a regular file. A symlink is written through
 to its target and stays a symlink. A replaced file keeps its mode; a new one gets the usual
-``0666 & ~umask``. Every failure is one :class:`~compare.errors.OutputError`.
+``0666 & ~umask``. Missing directories are not created: nothing but the output file changes. Every
+failure is one :class:`~compare.errors.OutputError`.
 """
 
 from __future__ import annotations
@@ -108,8 +109,12 @@ def _write_in_place(path: Path, data: bytes) -> None:
 
 def _replace_atomically(path: Path, data: bytes, existing: os.stat_result | None) -> None:
     parent = path.parent
-    if not parent.exists():
-        parent.mkdir(parents=True, exist_ok=True)
+    try:
+        is_dir = stat.S_ISDIR(parent.stat().st_mode)
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, f"the directory {parent} does not exist") from None
+    if not is_dir:
+        raise NotADirectoryError(errno.ENOTDIR, "not a directory")
     try:
         fd, tmp = tempfile.mkstemp(dir=parent, prefix=".mtcompare-", suffix=".tmp")
     except PermissionError:

@@ -67,10 +67,11 @@ def test_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt"]  # no temporary file left
 
 
-def test_missing_parent_directories_are_created(tmp_path: Path) -> None:
+def test_missing_parent_directory_is_an_error_not_created(tmp_path: Path) -> None:
     out = tmp_path / "a" / "b" / "report.txt"
-    write_output(REPORT, out)
-    assert out.read_text(encoding="utf-8") == REPORT
+    with pytest.raises(OutputError, match=rf"^cannot write {out}: the directory {out.parent} does not exist$"):
+        write_output(REPORT, out)
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- symlinks, FIFOs, devices, pipes: never replaced by a regular file -------------------------------
@@ -90,10 +91,10 @@ def test_symlink_is_written_through_to_its_target(tmp_path: Path) -> None:
 
 def test_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
     link = tmp_path / "link.txt"
-    link.symlink_to(tmp_path / "sub" / "new.txt")
+    link.symlink_to(tmp_path / "new.txt")
     write_output(REPORT, link)
     assert link.is_symlink()
-    assert (tmp_path / "sub" / "new.txt").read_text(encoding="utf-8") == REPORT
+    assert (tmp_path / "new.txt").read_text(encoding="utf-8") == REPORT
 
 
 def test_fifo_is_written_into_and_stays_a_fifo(tmp_path: Path) -> None:
@@ -207,10 +208,19 @@ def test_full_device_is_one_error() -> None:
         (lambda tmp: str(tmp / "file.txt" / "report.txt"), "a part of the path is a file, not a directory"),
         (lambda tmp: "", "the output path is empty"),
         (lambda tmp: "/proc/no-such-process/report.txt", "No such file or directory"),
+        (lambda tmp: str(tmp / "missing" / "report.txt"), "does not exist"),
         (lambda tmp: "/proc/self/report.txt", "No such file or directory"),
         (lambda tmp: "/dev/full", "No space left on device"),
     ],
-    ids=["directory", "parent-is-a-file", "empty", "missing-parent-under-proc", "new-file-in-proc", "dev-full"],
+    ids=[
+        "directory",
+        "parent-is-a-file",
+        "empty",
+        "missing-parent-under-proc",
+        "missing-parent",
+        "new-file-in-proc",
+        "dev-full",
+    ],
 )
 def test_cli_output_failures_are_one_line(tmp_path: Path, make_target, reason: str) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "file.txt").write_text("x\n", encoding="utf-8")
