@@ -172,6 +172,10 @@ MaxLength = Annotated[int | None, typer.Option("--max-length", min=1, help="hf: 
 LexiconFiles = Annotated[
     list[Path] | None, typer.Option(help="Extra lexicon files (YAML), repeatable; later ones override.")
 ]
+Timeout = Annotated[
+    float | None,
+    typer.Option(min=0.001, help="apertium, command: seconds a backend may take per batch (default 600/3600)."),
+]
 Revision = Annotated[str | None, typer.Option(help="hf: model revision (branch, tag or commit).")]
 Paragraphs = Annotated[
     ParagraphMode,
@@ -340,6 +344,7 @@ def roundtrip(
     beams: Beams = None,
     max_length: MaxLength = None,
     revision: Revision = None,
+    timeout: Timeout = None,
     paragraphs: Paragraphs = ParagraphMode.auto,
     max_input_size: MaxInputSize = None,
 ) -> None:
@@ -368,7 +373,12 @@ def roundtrip(
             analyse_terms=not no_terms,
             paragraphs=mode,
             **_backend_options(
-                device=device, batch_size=batch_size, beams=beams, max_length=max_length, revision=revision
+                device=device,
+                batch_size=batch_size,
+                beams=beams,
+                max_length=max_length,
+                revision=revision,
+                timeout=timeout,
             ),
         )
         if fmt is RoundTripFormat.json:
@@ -431,6 +441,7 @@ def translate(
     beams: Beams = None,
     max_length: MaxLength = None,
     revision: Revision = None,
+    timeout: Timeout = None,
     paragraphs: Paragraphs = ParagraphMode.auto,
     max_input_size: MaxInputSize = None,
 ) -> None:
@@ -450,7 +461,12 @@ def translate(
             cache=_cache_arg(cache_dir, no_cache),
             paragraphs=mode,
             **_backend_options(
-                device=device, batch_size=batch_size, beams=beams, max_length=max_length, revision=revision
+                device=device,
+                batch_size=batch_size,
+                beams=beams,
+                max_length=max_length,
+                revision=revision,
+                timeout=timeout,
             ),
         )
         if fmt is TranslateFormat.json:
@@ -486,7 +502,18 @@ def backends(
         _render_rich(lambda console: console.print(table), None)
 
 
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    """The library's warnings as one line each, ``mtcompare: note: ...`` (Python's own format has two)."""
+    _note(str(message))
+
+
 def main() -> None:
+    import warnings
+
+    from .errors import MtcompareWarning
+
+    warnings.showwarning = _show_warning
+    warnings.simplefilter("default", MtcompareWarning)
     app()
 
 

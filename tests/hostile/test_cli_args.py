@@ -241,3 +241,26 @@ def test_an_unexpected_exception_is_one_line(monkeypatch: pytest.MonkeyPatch) ->
     ]
     debug = CliRunner().invoke(app, ["terms", "-"], input=TEXT, env={"MTCOMPARE_DEBUG": "1"})
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_library_warnings_are_one_note_line(apertium: str, tmp_path: Path) -> None:
+    # A regional tag the backend lacks falls back to the language: the library warns, the CLI says so in
+    # one line (not Python's two-line warning format).
+    src = tmp_path / "in.txt"
+    src.write_text("Hello world.\n", encoding="utf-8")
+    proc = run_cli("translate", str(src), "--to", "es-ES", "--no-cache")
+    assert proc.returncode == 0, proc.stderr
+    lines = error_lines(proc.stderr)
+    assert len(lines) == 1 and lines[0].startswith("mtcompare: note: ") and "es-ES" in lines[0], proc.stderr
+
+
+def test_timeout_option_reaches_the_backend(tmp_path: Path) -> None:
+    slow = tmp_path / "slow.sh"
+    slow.write_text("#!/bin/sh\nsleep 60\n", encoding="utf-8")
+    slow.chmod(0o755)
+    src = tmp_path / "in.txt"
+    src.write_text("Hello world.\n", encoding="utf-8")
+    proc = run_cli("translate", str(src), "--to", "es", "-b", f"command:{slow}", "--timeout", "0.5", "--no-cache")
+    assert proc.returncode == 4
+    lines = error_lines(proc.stderr)
+    assert len(lines) == 1 and "timed out" in lines[0], proc.stderr
