@@ -132,6 +132,24 @@ _HAN = "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\
 _HEBREW_LETTER = "\u05d0-\u05ea"
 _INVISIBLE = "\u00ad\u200b-\u200f\u2060-\u2064\ufeff"
 _INVISIBLE_RUN = re.compile(f"[{_INVISIBLE}]+")
+# What a terminal or a bidi algorithm acts on but a reader does not see as part of the words: terminal
+# escape sequences (ESC[31m, OSC titles), other C0 and C1 control characters (BEL, BS …; not tab,
+# newline or the other whitespace controls), bidi embeddings, overrides and isolates (U+202A–202E,
+# U+2066–2069) and the Arabic letter mark. Before matching, each of their characters becomes a
+# zero-width space, so that a term next to them or across them is found and offsets are unchanged.
+_CONTROLS = re.compile(
+    r"\x1b\[[0-?]*[!-/]*[@-~]"  # CSI: colours, cursor moves
+    r"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC: window titles, links
+    r"|\x1b[!-/]*[0-~]"  # other escape sequences
+    r"|[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u061c\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _mask_controls(text: str) -> str:
+    """``text`` with every character of a control sequence replaced by a zero-width space (same length)."""
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub(lambda m: "\u200b" * len(m.group()), text)
 
 
 @lru_cache(maxsize=1)
@@ -171,19 +189,30 @@ def tokenize(text: str) -> list[tuple[int, int, str]]:
 # after a one-letter abbreviation (т. н.). Han characters of one form follow each other directly.
 _GAP = re.compile(r"[\s\u00ad\u200b-\u200d\-\u2010\u2011'\u2019\u02bc/]{0,4}")
 _ABBREVIATION_GAP = re.compile(r"\.\s?")
+_HYPHEN_GAP = re.compile(r"[\-\u2010\u2011]")
+# Exclusions written "A … B": B within this many words (Han characters) of A, in the same sentence.
+_GAP_MARK = "…"
+_TAIL_WORDS = 3
+_TAIL_HAN = 8
+_SENTENCE_END = re.compile(r"[.!?;\n。！？；]")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
+
+
+def _visible(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` without invisible characters (soft hyphens, zero-width and masked controls)."""
+    return _INVISIBLE_RUN.sub("", text[start:end])
 
 
 def _joined(text: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
     """Whether two consecutive tokens may be consecutive words of one form."""
-    start, end = left[1], right[0]
-    if start == end or _INVISIBLE_RUN.fullmatch(text, start, end):
+    gap = _visible(text, left[1], right[0])
+    if not gap:
         return True
     if _HAN_CHAR.fullmatch(left[2]) and _HAN_CHAR.fullmatch(right[2]):
         return False
-    if _GAP.fullmatch(text, start, end):
+    if _GAP.fullmatch(gap):
         return True
-    return len(left[2]) == 1 and _ABBREVIATION_GAP.fullmatch(text, start, end) is not None
+    return len(left[2]) == 1 and _ABBREVIATION_GAP.fullmatch(gap) is not None
 
 
 # --- folding ------------------------------------------------------------------------------------
@@ -551,6 +580,10 @@ class _Entry:
     words: tuple[_FormWord, ...]
     acronym: bool = False  # a case-sensitive all-capitals word: suppressed in all-capitals text
     compound: str = "none"
+    # An exclusion written "A … B": the words of B, which must follow A within a few words of the same
+    # sentence ("administration of … aid", "占领…市场"); A and B report nothing, the words between
+    # are matched as usual.
+    tail: tuple[_FormWord, ...] = ()
 
 
 def _word_matches(morph: _Morphology, fw: _FormWord, w: _Word) -> int:
@@ -617,18 +650,23 @@ class Matcher:
         cs = bool(form and form.case_sensitive)
         inflect = form.inflect if form else True
         name = bool(form and form.name) and not cs
-        words = tuple(
-            _FormWord(
-                self._morph.word(tok, in_form=True, inflect=inflect and not cs, name=name),
-                cs,
-                inflect and not cs,
-                name and len(tok) >= 4,
+
+        def compiled(part: str) -> tuple[_FormWord, ...]:
+            return tuple(
+                _FormWord(
+                    self._morph.word(tok, in_form=True, inflect=inflect and not cs, name=name),
+                    cs,
+                    inflect and not cs,
+                    name and len(tok) >= 4,
+                )
+                for _, _, tok in tokenize(part)
             )
-            for _, _, tok in tokenize(text)
-        )
+
+        head, gap, tail = text.partition(_GAP_MARK) if form is None else (text, "", "")
+        words = compiled(head)
         acronym = cs and any(fw.word.cased_upper for fw in words)
         compound = form.compound if form and len(words) == 1 and not cs else "none"
-        return _Entry(form=form, words=words, acronym=acronym, compound=compound)
+        return _Entry(form=form, words=words, acronym=acronym, compound=compound, tail=compiled(tail) if gap else ())
 
     def _add(self, entry: _Entry) -> None:
         if not entry.words:
@@ -701,6 +739,7 @@ class Matcher:
         ``document`` is the whole text that ``text`` is a segment of, when it is one: whether a
         quoted name is the outlet's house style depends on how the whole document quotes it.
         """
+        original, text = text, _mask_controls(text)
         hits = self._hits(text)
         pairs = _quote_pairs(text) if self._with_quotes else []
         quoted = self._quoted(text, hits, pairs)
@@ -709,7 +748,7 @@ class Matcher:
             if hit.form_text is not None and (hit.watch or include_unwatched):
                 found.append(
                     Occurrence(
-                        hit.start, hit.end, text[hit.start : hit.end], hit.concept, hit.form_text, hit.frame,
+                        hit.start, hit.end, original[hit.start : hit.end], hit.concept, hit.form_text, hit.frame,
                         self.lang, quoted=k in quoted,
                     )
                 )  # fmt: skip
@@ -720,77 +759,132 @@ class Matcher:
         return found
 
     def _hits(self, text: str) -> list[_Hit]:
-        """Every match, longest first, watched or not, exclusions included; then the absorbed ones merged."""
+        """Every match, longest first, watched or not, exclusions included; then the absorbed ones merged.
+
+        ``text`` has its control sequences masked (:func:`_mask_controls`).
+        """
         tokens = tokenize(text)
         words = [self._morph.word(tok) for _, _, tok in tokens]
         hits: list[_Hit] = []
+        blocked: set[int] = set()  # the second part of an exclusion "A … B" found after its first part
         i, n = 0, len(tokens)
         while i < n:
-            best: tuple[tuple[int, int, int], _Entry] | None = None
-            for entry, quality in self._starting_at(tokens[i][2]):
-                size = len(entry.words)
-                if i + size > n:
+            if i in blocked:
+                hits.append(_Hit.of(tokens[i][0], tokens[i][1], None))
+                i += 1
+                continue
+            best: tuple[tuple[int, int, int], _Entry, int, tuple[int, ...]] | None = None
+            starts = [(1, entry, quality) for entry, quality in self._starting_at(tokens[i][2])]
+            if i + 1 < n and _HYPHEN_GAP.fullmatch(_visible(text, tokens[i][1], tokens[i + 1][0])):
+                # A word written in two parts with a hyphen: auto-proclamé is autoproclamé.
+                starts += [(2, entry, quality) for entry, quality in self._starting_at(tokens[i][2] + tokens[i + 1][2])]
+            for consumed, entry, quality in starts:
+                match = self._extend(text, tokens, words, i, consumed, entry, quality)
+                if match is None:
                     continue
-                score = quality
-                for j in range(1, size):
-                    if not _joined(text, tokens[i + j - 1], tokens[i + j]):
-                        score = 0
-                        break
-                    q = _word_matches(self._morph, entry.words[j], words[i + j])
-                    if not q:
-                        score = 0
-                        break
-                    score += q
-                if not score or (entry.acronym and _in_capitals(tokens, words, i, size, text)):
-                    continue
-                rank = (size, int(entry.form is None), score)
+                score, covered, span, tail = match
+                rank = (span, int(entry.form is None), score)
                 if best is None or rank > best[0]:
-                    best = (rank, entry)
+                    best = (rank, entry, covered, tail)
             if best is None and self._compounds:
                 compound = self._compound_at(tokens[i][2])
                 if compound is not None:
-                    best = ((1, 0, 0), compound)
+                    best = ((1, 0, 0), compound, 1, ())
             if best is None:
                 i += 1
                 continue
-            entry = best[1]
-            size = len(entry.words)
-            hits.append(_Hit.of(tokens[i][0], tokens[i + size - 1][1], entry.form))
-            i += size
+            _, entry, covered, tail = best
+            hits.append(_Hit.of(tokens[i][0], tokens[i + covered - 1][1], entry.form))
+            blocked.update(tail)
+            i += covered
         return self._absorb(text, hits) if self._absorbs else hits
+
+    def _extend(
+        self,
+        text: str,
+        tokens: list[tuple[int, int, str]],
+        words: list[_Word],
+        i: int,
+        consumed: int,
+        entry: _Entry,
+        quality: int,
+    ) -> tuple[int, int, int, tuple[int, ...]] | None:
+        """Match the rest of ``entry`` after its first word (tokens ``i`` to ``i + consumed - 1``).
+
+        Returns the score, the tokens the hit covers, the tokens it spans for ranking (with an
+        exclusion's "… B" part) and the tokens of that part; None if it does not match.
+        """
+        n = len(tokens)
+        k = i + consumed
+        score = quality
+        for fw in entry.words[1:]:
+            if k >= n or not _joined(text, tokens[k - 1], tokens[k]):
+                return None
+            q = _word_matches(self._morph, fw, words[k])
+            if not q:
+                return None
+            score += q
+            k += 1
+        covered = k - i
+        if entry.acronym and _in_capitals(tokens, words, i, covered, text):
+            return None
+        if not entry.tail:
+            return score, covered, covered, ()
+        limit = _TAIL_HAN if self._morph.profile.han else _TAIL_WORDS
+        for start in range(k, min(n, k + limit + 1)):
+            if _SENTENCE_END.search(text, tokens[k - 1][1], tokens[start][0]):
+                return None
+            end = start
+            for fw in entry.tail:
+                if end >= n or (end > start and not _joined(text, tokens[end - 1], tokens[end])):
+                    break
+                if not _word_matches(self._morph, fw, words[end]):
+                    break
+                end += 1
+            else:
+                return score, covered, end - i, tuple(range(start, end))
+        return None
 
     def _absorb(self, text: str, hits: list[_Hit]) -> list[_Hit]:
         """One term, one occurrence: a hit of a concept that another absorbs (``absorbs:`` in the
         lexicon: sdf absorbs militia), written next to a hit of that other concept ("SDF militias",
-        "militias of the SDF", "ميليشيات قسد"), merges into it, with the more condemning frame."""
+        "militias of the SDF", "ميليشيات قسد"), merges into it, with the more condemning frame; so do
+        two watched hits of such an absorbing concept written side by side ("Kurdenmiliz YPG",
+        "terrorist militants"). Only a watched term absorbs: an unwatched generic word (Sorani
+        چەکدار, armed) never hides the watched one next to it."""
         out: list[_Hit] = []
         for hit in hits:
             prev = out[-1] if out else None
             if prev is not None and prev.form_text is not None and hit.form_text is not None:
-                if hit.concept in self._absorbs.get(prev.concept, ()):
-                    owner = prev
+                if prev.concept == hit.concept:
+                    owner = prev if prev.concept in self._absorbs and hit.watch else None
+                    joined = owner is not None and self._adjacent(text, prev, hit, connectors=False)
+                elif hit.concept in self._absorbs.get(prev.concept, ()):
+                    owner, joined = prev, self._adjacent(text, prev, hit)
                 elif prev.concept in self._absorbs.get(hit.concept, ()):
-                    owner = hit
+                    owner, joined = hit, self._adjacent(text, prev, hit)
                 else:
-                    owner = None
-                if owner is not None and self._adjacent(text, prev, hit):
+                    owner, joined = None, False
+                if owner is not None and owner.watch and joined:
                     frame = min(prev.frame, hit.frame, key=frame_rank)
                     out[-1] = _Hit(
-                        prev.start, hit.end, owner.concept, f"{prev.form_text} {hit.form_text}", frame,
-                        owner.watch, False,
+                        prev.start, _closing_quote_end(text, prev.end, hit.start, hit.end), owner.concept,
+                        f"{prev.form_text} {hit.form_text}", frame, owner.watch, False,
                     )  # fmt: skip
                     continue
             out.append(hit)
         return out
 
-    def _adjacent(self, text: str, first: _Hit, second: _Hit) -> bool:
-        """Whether two terms are written as one phrase: only a gap, a possessive 's or a connector
-        between, and no conjunction glued to the second (قسد والميليشيات is a list)."""
+    def _adjacent(self, text: str, first: _Hit, second: _Hit, *, connectors: bool = True) -> bool:
+        """Whether two terms are written as one phrase: only a gap (quotation marks allowed: ميليشيا
+        «قسد»), a possessive 's or a connector between, and no conjunction glued to the second
+        (قسد والميليشيات is a list)."""
         if text[second.start] in self._conjunctions and not (second.form_text or "").startswith(text[second.start]):
             return False
-        if _GAP.fullmatch(text, first.end, second.start):
+        gap = _visible(text, first.end, second.start).translate(_NO_QUOTES)
+        if _GAP.fullmatch(gap):
             return True
-        return self._connector.fullmatch(text, first.end, second.start) is not None
+        return connectors and self._connector.fullmatch(gap) is not None
 
     def _quoted(self, text: str, hits: list[_Hit], pairs: list[tuple[int, int]]) -> set[int]:
         """Indices of the hits that stand inside quotation marks (as a term, not inside quoted speech)."""
@@ -862,7 +956,7 @@ class Matcher:
         if cached is not None:
             return cached
         profile: dict[tuple[str, str | None], list[bool]] = {}
-        for line in document.split("\n"):
+        for line in _mask_controls(document).split("\n"):
             hits = self._hits(line)
             quoted = self._quoted(line, hits, _quote_pairs(line))
             for k, h in enumerate(hits):
@@ -919,10 +1013,21 @@ _CLOSERS = {
     **_GUILLEMETS,
 }
 _AMBIGUOUS_QUOTES = frozenset("\"'’”＂＇")  # also apostrophes, or also closing marks
+# Quotation marks that are never apostrophes: dropped from the gap between two terms of one phrase.
+_NO_QUOTES = str.maketrans({c: None for c in (OPENING_QUOTES | CLOSING_QUOTES) - {"'", "’"}})
 
 
 def _closers(opening: str) -> str:
     return _CLOSERS.get(opening, "")
+
+
+def _closing_quote_end(text: str, gap_start: int, start: int, end: int) -> int:
+    """``end``, or one past the closing mark right after it when an opening mark stands in the gap
+    before ``start``: ميليشيا «قسد» is one phrase up to its closing mark."""
+    for c in text[gap_start:start]:
+        if c in OPENING_QUOTES and end < len(text) and text[end] in _closers(c):
+            return end + 1
+    return end
 
 
 def _is_word_char(c: str) -> bool:

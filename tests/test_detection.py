@@ -225,6 +225,21 @@ def test_a_name_with_a_militia_word_is_one_sdf_row(lang: str, text: str, frame: 
 
 
 @pytest.mark.parametrize(
+    ("lang", "text", "term"),
+    [
+        ("ar", "ميليشيا «قسد» هاجمت", "ميليشيا «قسد»"),  # a name in house-style quotes: still one phrase
+        ("ar", 'وتواصل ميليشيا "قسد" ممارساتها', 'ميليشيا "قسد"'),
+        ("fa", "شبه نظامیان «قسد» وابسته به آمریکا", "شبه نظامیان «قسد»"),
+        ("de", "die Kurdenmiliz YPG", "Kurdenmiliz YPG"),  # two names of one concept side by side
+    ],
+)
+def test_one_row_across_quotes_and_apposition(lang: str, text: str, term: str) -> None:
+    found = find_terms(text, lang)
+    assert pairs(found) == [(term, "sdf")]  # one sdf row, no militia row, no scare quote
+    assert text[found[0].start : found[0].end] == term
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "expected"),
     [
         ("en", "the SDF and militias", [("SDF", "sdf"), ("militias", "militia")]),  # a list, not one phrase
@@ -260,7 +275,6 @@ SCARE_QUOTES = [
     ("tr", "‹teröristler›", "teröristler", True),
     # names quoted by house style
     ("ar", "تنظيم «داعش»", "داعش", False),
-    ("ar", "ميليشيا «قسد» هاجمت", "قسد", False),
     ("fa", "گروه تروریستی «داعش»", "داعش", False),
     ("de", "die „Demokratische Kräfte Syriens“", "Demokratische Kräfte Syriens", False),
     ("fr", "le groupe « Daech »", "Daech", False),
