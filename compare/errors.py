@@ -61,6 +61,10 @@ class ModelUnavailableError(BackendUnavailableError):
     """A model could not be loaded (not cached, no network, bad path)."""
 
 
+class MissingExtraError(BackendUnavailableError):
+    """An optional feature's packages are not installed; the message names the extra to install."""
+
+
 class ExternalCommandError(MtcompareError):
     """An external program (Apertium, a user's command) failed or broke segment alignment."""
 

@@ -1,0 +1,262 @@
+"""BLEU, chrF++ and TER of back-translations against their sources, through sacrebleu's own API.
+
+A round trip's back-translation is scored as a hypothesis with the source segment as its one
+reference. Scores come per segment (sacrebleu's sentence-level scores), per document and per path
+(corpus-level scores over the segments), each with sacrebleu's signature string, so a number can be
+reproduced with the ``sacrebleu`` command line::
+
+    sacrebleu source.txt -i back.txt -m bleu chrf ter --chrf-word-order 2 [-l en-en]
+
+The metrics are sacrebleu's defaults except chrF's word order 2 (chrF++). ``lang`` is the language
+of source and back-translation; as on sacrebleu's command line (``-l xx-LANG``) it only picks BLEU's
+tokenizer (``zh`` for Chinese, MeCab for Japanese and Korean, ``13a`` otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .._checks import _fail
+from ..errors import ArgumentValueError, MissingExtraError
+from ._inputs import check_documents, check_ids, check_parallel, check_texts
+
+if TYPE_CHECKING:
+    from sacrebleu.metrics.base import Metric
+
+#: The metrics, by the names sacrebleu's command line gives them (``-m bleu chrf ter``).
+METRICS: tuple[str, ...] = ("bleu", "chrf", "ter")
+
+#: Extras sacrebleu needs for BLEU's tokenizer in these languages.
+_TOKENIZER_EXTRAS = {"ja": "sacrebleu[ja]", "ko": "sacrebleu[ko]"}
+
+
+@dataclass(frozen=True)
+class MetricScore:
+    """One metric's score with sacrebleu's signature.
+
+    ``metric`` is sacrebleu's name for it (``BLEU``, ``chrF2++``, ``TER``; for TER lower is
+    better), ``details`` sacrebleu's own one-line report (for BLEU the n-gram precisions, brevity
+    penalty and lengths).
+    """
+
+    metric: str
+    score: float
+    signature: str
+    details: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"metric": self.metric, "score": self.score, "signature": self.signature, "details": self.details}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> MetricScore:
+        return cls(
+            metric=str(d["metric"]), score=float(d["score"]), signature=str(d["signature"]), details=str(d["details"])
+        )
+
+
+@dataclass(frozen=True)
+class SegmentScores:
+    """Sentence-level scores of one segment's back-translation against its source."""
+
+    segment: int
+    document: str
+    scores: tuple[MetricScore, ...]
+
+    def get(self, metric: str) -> MetricScore:
+        """The score of one metric, by sacrebleu's name (``BLEU``) or the command line's (``bleu``)."""
+        return _find(self.scores, metric)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"segment": self.segment, "document": self.document, "scores": [s.to_dict() for s in self.scores]}
+
+
+@dataclass(frozen=True)
+class DocumentScores:
+    """Corpus-level scores over the segments of one document."""
+
+    document: str
+    segments: int
+    scores: tuple[MetricScore, ...]
+
+    def get(self, metric: str) -> MetricScore:
+        return _find(self.scores, metric)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"document": self.document, "segments": self.segments, "scores": [s.to_dict() for s in self.scores]}
+
+
+@dataclass(frozen=True)
+class PathScores:
+    """BLEU, chrF++ and TER of one path's back-translations: over the path, per document, per segment."""
+
+    corpus: tuple[MetricScore, ...]
+    documents: tuple[DocumentScores, ...]
+    segments: tuple[SegmentScores, ...]
+
+    def get(self, metric: str) -> MetricScore:
+        """The corpus-level score of one metric, by sacrebleu's name (``BLEU``) or the command line's (``bleu``)."""
+        return _find(self.corpus, metric)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "corpus": [s.to_dict() for s in self.corpus],
+            "documents": [d.to_dict() for d in self.documents],
+            "segments": [s.to_dict() for s in self.segments],
+        }
+
+
+def _find(scores: Sequence[MetricScore], metric: str) -> MetricScore:
+    wanted = metric.lower()
+    for score in scores:
+        name = score.metric.lower()
+        if name == wanted or name.startswith(wanted):
+            return score
+    raise KeyError(f"no {metric!r} score; scored: {', '.join(s.metric for s in scores)}")
+
+
+def check_metrics(name: str, value: object) -> tuple[str, ...]:
+    """Metric names from :data:`METRICS`: one ``str`` or a non-empty list, case-insensitive, no repeats."""
+    items: tuple[object, ...]
+    if isinstance(value, str):
+        items = (value,)
+    elif isinstance(value, (list, tuple)):
+        items = tuple(value)
+    else:
+        raise _fail(name, f"a metric name or a list of them, from {', '.join(METRICS)}", value)
+    if not items:
+        raise ArgumentValueError(f"{name} is empty; choose from {', '.join(METRICS)}")
+    names: list[str] = []
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise _fail(f"{name}[{i}]", f"a metric name from {', '.join(METRICS)}", item)
+        key = item.strip().lower()
+        if key not in METRICS:
+            raise ArgumentValueError(f"unknown metric {item!r} in {name}; accepted: {', '.join(METRICS)}")
+        if key not in names:
+            names.append(key)
+    return tuple(names)
+
+
+def _primary(lang: str) -> str:
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+def make_metric(name: str, *, lang: str = "", sentence: bool = False) -> Metric:
+    """A sacrebleu metric object as the command line makes it; ``sentence`` gives BLEU effective order.
+
+    ``name`` is ``bleu``, ``chrf`` (chrF++: word order 2) or ``ter``.
+    """
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    key = check_metrics("name", name)[0]
+    if key == "bleu":
+        trg_lang = _primary(lang)
+        try:
+            return BLEU(trg_lang=trg_lang, effective_order=sentence)
+        except RuntimeError as exc:  # sacrebleu's MeCab tokenizers raise this when MeCab is missing
+            extra = _TOKENIZER_EXTRAS.get(trg_lang)
+            if extra is None:
+                raise
+            raise MissingExtraError(
+                f"BLEU for {trg_lang!r} needs sacrebleu's {trg_lang} tokenizer ({str(exc).splitlines()[0][:120]}); "
+                f"install it: pip install '{extra}'"
+            ) from None
+    if key == "chrf":
+        return CHRF(word_order=2)
+    return TER()
+
+
+def _score(metric: Metric, value: Any) -> MetricScore:
+    return MetricScore(
+        metric=value.name,
+        score=float(value.score),
+        signature=str(metric.get_signature()),
+        details=value.format(),
+    )
+
+
+def corpus_scores(
+    sources: Sequence[str], backs: Sequence[str], *, metrics: Sequence[str] | str = METRICS, lang: str = ""
+) -> tuple[MetricScore, ...]:
+    """Corpus-level scores of the back-translations ``backs`` against ``sources`` (one reference each).
+
+    Equal to what ``sacrebleu SOURCES -i BACKS -m bleu chrf ter --chrf-word-order 2`` prints.
+    """
+    refs = check_texts("sources", sources)
+    hyps = check_texts("backs", backs)
+    check_parallel(("sources", "backs"), refs, hyps)
+    names = check_metrics("metrics", metrics)
+    return _corpus(names, refs, hyps, lang)
+
+
+def _corpus(names: Sequence[str], refs: Sequence[str], hyps: Sequence[str], lang: str) -> tuple[MetricScore, ...]:
+    scored = []
+    for name in names:
+        metric = make_metric(name, lang=lang)
+        scored.append(_score(metric, metric.corpus_score(list(hyps), [list(refs)])))
+    return tuple(scored)
+
+
+def sentence_scores(
+    sources: Sequence[str], backs: Sequence[str], *, metrics: Sequence[str] | str = METRICS, lang: str = ""
+) -> tuple[tuple[MetricScore, ...], ...]:
+    """Per segment, sentence-level scores of its back-translation against its source.
+
+    BLEU uses effective order, as ``sacrebleu --sentence-level`` does (its signature says ``eff:yes``).
+    """
+    refs = check_texts("sources", sources)
+    hyps = check_texts("backs", backs)
+    check_parallel(("sources", "backs"), refs, hyps)
+    names = check_metrics("metrics", metrics)
+    return _sentences(names, refs, hyps, lang)
+
+
+def _sentences(
+    names: Sequence[str], refs: Sequence[str], hyps: Sequence[str], lang: str
+) -> tuple[tuple[MetricScore, ...], ...]:
+    made = [make_metric(name, lang=lang, sentence=True) for name in names]
+    return tuple(tuple(_score(m, m.sentence_score(hyp, [ref])) for m in made) for ref, hyp in zip(refs, hyps))
+
+
+def score_path(
+    sources: Sequence[str],
+    backs: Sequence[str],
+    *,
+    segment_ids: Sequence[int] | None = None,
+    documents: Sequence[str] | None = None,
+    metrics: Sequence[str] | str = METRICS,
+    lang: str = "",
+) -> PathScores:
+    """Score one path's back-translations against the sources: per segment, per document, over the path.
+
+    ``sources`` and ``backs`` hold one text per segment, in the same order; ``segment_ids`` names the
+    segments (default 0, 1, ...) and ``documents`` the document of each (default: all in one, ``""``).
+    Documents are listed in order of first appearance.
+
+    >>> scores = score_path(["The cat sat on the mat."], ["The cat sat on the mat."])
+    >>> round(scores.get("bleu").score, 1), scores.get("ter").score
+    (100.0, 0.0)
+    """
+    refs = check_texts("sources", sources)
+    hyps = check_texts("backs", backs)
+    check_parallel(("sources", "backs"), refs, hyps)
+    ids = check_ids("segment_ids", segment_ids, len(refs))
+    docs = check_documents("documents", documents, len(refs))
+    names = check_metrics("metrics", metrics)
+
+    per_segment = _sentences(names, refs, hyps, lang)
+    segments = tuple(SegmentScores(segment=i, document=d, scores=s) for i, d, s in zip(ids, docs, per_segment))
+    by_document: dict[str, list[int]] = {}
+    for index, doc in enumerate(docs):
+        by_document.setdefault(doc, []).append(index)
+    document_scores = tuple(
+        DocumentScores(
+            document=doc,
+            segments=len(indices),
+            scores=_corpus(names, [refs[i] for i in indices], [hyps[i] for i in indices], lang),
+        )
+        for doc, indices in by_document.items()
+    )
+    return PathScores(corpus=_corpus(names, refs, hyps, lang), documents=document_scores, segments=segments)
