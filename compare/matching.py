@@ -173,10 +173,11 @@ def _token_pattern() -> re.Pattern[str]:
     marks = "".join(ranges)
     letter = rf"[^\W_{_HAN}]"
     geresh = rf"(?<=[{_HEBREW_LETTER}])[\"'\u05f3\u05f4\u2018\u2019\u02bc`](?=[{_HEBREW_LETTER}])"
+    punt_volat = r"(?<=[lL])[\u00b7\u0387\u2027](?=[lL])"  # Catalan l·l (il·legal, milícia is plain)
     # Persian writes suffixes after a zero-width non-joiner; soft hyphens, zero-width spaces and
     # joiners, word joiners and direction marks hide inside words copied from the web (ter\xadror\xadists).
     joiner = rf"[{_INVISIBLE}]+(?={letter})"
-    return re.compile(rf"[{_HAN}]|{letter}(?:{letter}|[{marks}]|{geresh}|{joiner})*")
+    return re.compile(rf"[{_HAN}]|{letter}(?:{letter}|[{marks}]|{geresh}|{punt_volat}|{joiner})*")
 
 
 def tokenize(text: str) -> list[tuple[int, int, str]]:
@@ -192,7 +193,7 @@ _ABBREVIATION_GAP = re.compile(r"\.\s?")
 _HYPHEN_GAP = re.compile(r"[\-\u2010\u2011]")
 # Exclusions written "A … B": B within this many words (Han characters) of A, in the same sentence.
 _GAP_MARK = "…"
-_TAIL_WORDS = 3
+_TAIL_WORDS = 4
 _TAIL_HAN = 8
 _SENTENCE_END = re.compile(r"[.!?;\n。！？；]")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
@@ -245,6 +246,9 @@ _LETTER_MAP = str.maketrans(
         "‘": None,
         "ʼ": None,
         "`": None,
+        "\u00b7": None,  # Catalan punt volat: il·legal, illegal
+        "\u0387": None,
+        "\u2027": None,
     }
 )
 _TURKIC = frozenset({"tr", "az", "kmr", "crh", "tt", "gag"})
@@ -315,6 +319,9 @@ _AFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
         "suffixes": ("ים", "ות"),
         "text_suffixes": ("י", "ית", "יים", "יות"),
     },
+    # Russian prefixes of stance written onto an adjective (проправительственных, антиправительственный,
+    # контртеррористической): pro-government holds government, as in English.
+    "ru": {"clitics": ("про", "анти", "контр")},
     "kmr": {
         "suffixes": ("ekê", "ekî", "eke", "ekan", "ekên", "yên", "yan", "yê", "ya", "ên", "an", "ê", "a", "î"),
     },
@@ -326,6 +333,10 @@ _AFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }  # fmt: skip
 _TA_MARBUTA = frozenset({"ar"})
+# Plurals that change the singular's last letter (folded spellings): Catalan -a → -es with its
+# spelling changes (gihadista → gihadistes, milícia → milícies, ocupa → ocupes, -ca → -ques,
+# -ga → -gues, -ja → -ges, -ça → -ces).
+_PLURAL_REWRITES = {"ca": (("ques", "ca"), ("gues", "ga"), ("ges", "ja"), ("ces", "ca"), ("es", "a"))}
 _STACKED_ENDINGS = frozenset({"ckb", "kmr", "fa"})
 _AGGLUTINATIVE = frozenset({"tr", "az", "fi", "hu", "et"})
 
@@ -345,6 +356,7 @@ class _Profile:
     form_lemmas: bool  # False where short endings derive new words (Turkish -ma, -an): stems serve
     min_root: int = 3
     ending_layers: int = 1
+    plural_rewrites: tuple[tuple[str, str], ...] = ()  # text words: plural ending → singular ending
     han: bool = False
 
 
@@ -384,6 +396,7 @@ def _profile(lang: str) -> _Profile:
         articles=folded(affixes.get("articles", ())),
         suffixes=folded(affixes.get("suffixes", ())),
         text_suffixes=folded(affixes.get("suffixes", ()) + affixes.get("text_suffixes", ())),
+        plural_rewrites=_PLURAL_REWRITES.get(base, ()),
         ta_marbuta=base in _TA_MARBUTA,
         form_lemmas=base not in _AGGLUTINATIVE,
         ending_layers=2 if base in _STACKED_ENDINGS else 1,
@@ -500,6 +513,12 @@ class _Morphology:
         lemma = stem = None
         if inflect:
             keys |= self._strip_endings(bare, p.suffixes if in_form else p.text_suffixes)
+            if not in_form:
+                for root in bare:
+                    for plural, singular in p.plural_rewrites:
+                        if root.endswith(plural) and len(root) - len(plural) >= p.min_root:
+                            keys.add(root[: -len(plural)] + singular)
+                            break
             if p.lemma_lang:
                 lemmatize = _lemmatizer().lemmatize
                 found = _fold(lemmatize(surface, p.lemma_lang), p.turkic)
@@ -510,6 +529,9 @@ class _Morphology:
                     lemmas.add(found)
                     for clitic_free in bare - {base}:  # והממשלה → ממשלה, then its lemma
                         lemmas.add(_fold(lemmatize(clitic_free, p.lemma_lang), p.turkic))
+                        prefix = base[: len(base) - len(clitic_free)]
+                        if found.startswith(prefix) and len(found) - len(prefix) >= p.min_root:
+                            lemmas.add(found[len(prefix) :])  # контртеррористической → террористический
                     lemmas.discard("")
                     keys |= lemmas
             if self._stemmer is not None:
