@@ -193,6 +193,9 @@ class _Segment:
                 proj = Projection((), out[-1].method if out else POSITION, 0.0)
             elif links:
                 proj = through_links(links, text, target, current)
+                if hop.signature.backend != "apertium":
+                    # A model's cross-attention is a softer link than a rule-based engine's own transfer.
+                    proj = Projection(proj.pieces, proj.method, round(proj.confidence * ATTENTION_TRUST, 2))
             elif self.langs[k] == self.langs[k + 1]:
                 proj = by_lemmas(text, target, current, self.langs[k])
             else:
@@ -263,6 +266,10 @@ def _encloses_term(text: str, quote: Occurrence, found: Sequence[Occurrence], la
         return False
     marks = quote_around(text, inner.start, inner.end, lang, lexicon, others=2)
     return marks is not None and marks[0] == quote.start
+
+
+#: How far links read from a model's cross-attention are trusted, relative to Apertium's word-bound blanks.
+ATTENTION_TRUST = 0.7
 
 
 def _has_words(text: str, pieces: Sequence[Piece]) -> bool:
