@@ -206,7 +206,7 @@ def _visible(text: str, start: int, end: int) -> str:
 
 def _joined(text: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
     """Whether two consecutive tokens may be consecutive words of one form."""
-    gap = _visible(text, left[1], right[0])
+    gap = _visible(text, left[1], right[0]).translate(_NO_QUOTES)  # تنظيم «الدولة»
     if not gap:
         return True
     if _HAN_CHAR.fullmatch(left[2]) and _HAN_CHAR.fullmatch(right[2]):
@@ -309,7 +309,7 @@ _AFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
         "suffixes": ("هایی", "های", "ها", "یان", "گان", "ان", "ات", "ین"),
         # Text words only: the adjective, indefinite and ezafe -ی (داعشی); the form شورشی (rebel)
         # is not cut to شورش (riot).
-        "text_suffixes": ("ی", "ای", "یی"),
+        "text_suffixes": ("ی", "ای", "یی", "انه"),
     },
     "he": {
         "clitics": tuple(a + b for a in _HEBREW_CLITICS for b in _HEBREW_CLITICS) + tuple(_HEBREW_CLITICS),
@@ -606,6 +606,9 @@ class _Entry:
     # sentence ("administration of … aid", "占领…市场"); A and B report nothing, the words between
     # are matched as usual.
     tail: tuple[_FormWord, ...] = ()
+    # A name of several capitalised words in a language that capitalises names and not common words
+    # (en, de): "Islamic state" and "islamischer Staat" (any Islamic state) are not the name.
+    title_case: bool = False
 
 
 def _word_matches(morph: _Morphology, fw: _FormWord, w: _Word) -> int:
@@ -688,7 +691,16 @@ class Matcher:
         words = compiled(head)
         acronym = cs and any(fw.word.cased_upper for fw in words)
         compound = form.compound if form and len(words) == 1 and not cs else "none"
-        return _Entry(form=form, words=words, acronym=acronym, compound=compound, tail=compiled(tail) if gap else ())
+        title_case = (
+            bool(form and form.name)
+            and self.lang.split("-")[0] in _TITLE_CASE_NAMES
+            and len(words) > 1
+            and all(fw.word.surface[:1].isupper() for fw in words)
+        )
+        return _Entry(
+            form=form, words=words, acronym=acronym, compound=compound, tail=compiled(tail) if gap else (),
+            title_case=title_case,
+        )  # fmt: skip
 
     def _add(self, entry: _Entry) -> None:
         if not entry.words:
@@ -734,12 +746,15 @@ class Matcher:
         """A form marked ``compound`` as the first (modifier) or last (head) part of a longer word.
 
         The word must have at least three letters besides the form; for a head, the word's stem may
-        end in the form's stem (Kurdenmilizen ends in miliz); the longest such form wins.
+        end in the form's stem (Kurdenmilizen ends in miliz). The head names what the word is, so a
+        head beats a modifier (Dschihadistenmiliz is a militia, Dschihadistengruppe is jihadists);
+        then the longest form wins.
         """
         if token in self._compound_hits:
             return self._compound_hits[token]
         w = self._morph.word(token)
-        found = None
+        found: _Entry | None = None
+        found_rank = (False, 0)
         for entry in self._compounds:
             fw = entry.words[0].word
             if len(w.base) < len(fw.base) + 3:
@@ -748,8 +763,10 @@ class Matcher:
             head = entry.compound in ("head", "both") and (
                 w.base.endswith(fw.base) or bool(w.stem and fw.stem and w.stem.endswith(fw.stem))
             )
-            if (modifier or head) and (found is None or len(fw.base) > len(found.words[0].word.base)):
-                found = entry
+            if modifier or head:
+                rank = (head, len(fw.base))
+                if found is None or rank > found_rank:
+                    found, found_rank = entry, rank
         self._compound_hits[token] = found
         return found
 
@@ -805,7 +822,7 @@ class Matcher:
                 if match is None:
                     continue
                 score, covered, span, tail = match
-                rank = (span, int(entry.form is None), score)
+                rank = (span, score, int(entry.form is None))
                 if best is None or rank > best[0]:
                     best = (rank, entry, covered, tail)
             if best is None and self._compounds:
@@ -816,7 +833,10 @@ class Matcher:
                 i += 1
                 continue
             _, entry, covered, tail = best
-            hits.append(_Hit.of(tokens[i][0], tokens[i + covered - 1][1], entry.form))
+            end = tokens[i + covered - 1][1]
+            if covered > 1:
+                end = _closing_quote_end(text, tokens[i][1], tokens[i + covered - 1][0], end)
+            hits.append(_Hit.of(tokens[i][0], end, entry.form))
             blocked.update(tail)
             i += covered
         return self._absorb(text, hits) if self._absorbs else hits
@@ -849,6 +869,8 @@ class Matcher:
             k += 1
         covered = k - i
         if entry.acronym and _in_capitals(tokens, words, i, covered, text):
+            return None
+        if entry.title_case and not _same_case_pattern(words[i : i + covered]):
             return None
         if not entry.tail:
             return score, covered, covered, ()
@@ -915,6 +937,9 @@ class Matcher:
             inside = [k for k, h in enumerate(hits) if open_at < h.start and h.end <= close_at]
             if inside and self._only_terms_inside(text, open_at, close_at, [hits[k] for k in inside]):
                 quoted.update(inside)
+            # A term whose last words are quoted inside it (تنظيم «داعش», ميليشيا «قسد»): quoted too,
+            # never a scare quote of its own, and counted so in the document's house style.
+            quoted.update(k for k, h in enumerate(hits) if h.start < open_at and close_at < h.end)
         return quoted
 
     def _only_terms_inside(self, text: str, open_at: int, close_at: int, inside: list[_Hit]) -> bool:
@@ -1094,6 +1119,16 @@ def _quote_pairs(text: str) -> list[tuple[int, int]]:
         pairs.append((i, close_at))
         i += 1
     return pairs
+
+
+_TITLE_CASE_NAMES = frozenset({"en", "de"})
+
+
+def _same_case_pattern(words: list[_Word]) -> bool:
+    """Text words of a capitalised name: each capitalised, or all in capitals, or all in lower case
+    (copy that ignores case); not capitalised and lower case mixed ("Islamic state")."""
+    initials = [w.surface[:1] for w in words if w.surface[:1].lower() != w.surface[:1].upper()]
+    return all(c.isupper() for c in initials) or all(c.islower() for c in initials)
 
 
 def _in_capitals(tokens: list[tuple[int, int, str]], words: list[_Word], i: int, size: int, text: str) -> bool:

@@ -69,7 +69,7 @@ MORPHOLOGY = [
     ("fa", "تروریست‌های تکفیری", [("تروریست‌های تکفیری", "terrorist")]),
     ("ckb", "داعشییەکان و چەکدارانی داعش", [("داعشییەکان", "isis"), ("چەکدارانی", "terrorist"), ("داعش", "isis")]),
     ("ckb", "تیرۆریستەکانیش", [("تیرۆریستەکانیش", "terrorist")]),  # stacked endings
-    ("he", "מחבלי דאעש הדאעשים", [("מחבלי", "terrorist"), ("דאעש", "isis"), ("הדאעשים", "isis")]),
+    ("he", "מחבלי דאעש והדאעשים", [("מחבלי", "terrorist"), ("דאעש", "isis"), ("והדאעשים", "isis")]),
     ("kmr", "DAIŞî û terorîstan", [("DAIŞî", "isis"), ("terorîstan", "terrorist")]),
     ("tr", "DEAŞ'lı teröristlere", [("DEAŞ", "isis"), ("teröristlere", "terrorist")]),
     ("ru", "игиловцы и боевиков", [("игиловцы", "isis"), ("боевиков", "terrorist")]),
@@ -274,12 +274,12 @@ SCARE_QUOTES = [
     ("ar", "«الإرهابيين»", "الإرهابيين", True),
     ("tr", "‹teröristler›", "teröristler", True),
     # names quoted by house style
-    ("ar", "تنظيم «داعش»", "داعش", False),
+    ("ar", "تنظيم «داعش»", "تنظيم «داعش»", False),  # one name, quoted inside
     ("fa", "گروه تروریستی «داعش»", "داعش", False),
     ("de", "die „Demokratische Kräfte Syriens“", "Demokratische Kräfte Syriens", False),
     ("fr", "le groupe « Daech »", "Daech", False),
     ("zh", "极端组织“伊斯兰国”", "伊斯兰国", False),
-    ("ru", "группировка «Исламское государство»", "Исламское государство", False),
+    ("ru", "группировка «Исламское государство»", "группировка «Исламское государство»", False),  # the formula
     ("en", 'The word "Daesh" is an acronym.', "Daesh", False),  # mentioned as a word
 ]
 
