@@ -1,0 +1,108 @@
+"""The matcher on the hand-annotated news paragraphs of tests/data/detection: precision and recall per
+language and overall stay at or above the figures reached (scripts/detection_gold.py prints them,
+with every miss and false hit under --show-errors)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("detection_gold", ROOT / "scripts" / "detection_gold.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("detection_gold", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+gold = _script()
+
+# (recall %, precision %) reached per language; the issue's targets are 95 / 97 overall and no language
+# below 85 % recall on unseen news.
+FLOORS = {
+    "en": (100.0, 98.8),
+    "ar": (100.0, 100.0),
+    "fa": (100.0, 100.0),
+    "ru": (100.0, 100.0),
+    "tr": (100.0, 100.0),
+    "de": (100.0, 100.0),
+    "fr": (100.0, 100.0),
+    "es": (98.1, 100.0),
+    "ca": (100.0, 100.0),
+    "gl": (96.9, 100.0),
+    "kmr": (100.0, 100.0),
+    "ckb": (100.0, 100.0),
+    "he": (100.0, 100.0),
+    "zh": (98.5, 100.0),
+}
+OVERALL = (99.6, 99.8)
+
+
+@pytest.fixture(scope="module")
+def scores() -> dict:
+    return gold.score(gold.load())
+
+
+def test_the_set_covers_every_language_with_near_misses() -> None:
+    paragraphs = gold.load()
+    for lang in gold.LANGS:
+        mine = [p for p in paragraphs if p.lang == lang]
+        assert len(mine) >= 8, lang
+        assert sum(len(p.terms) for p in mine) >= 25, lang
+        assert any(p.not_terms for p in mine), f"{lang}: no paragraph documents near misses"
+        assert any(not p.terms for p in mine), f"{lang}: no paragraph made only of other senses"
+
+
+def test_annotations_index_their_text() -> None:
+    for p in gold.load():  # load() checks offsets and order; here: concepts are the lexicon's
+        for t in p.terms:
+            assert t.concept in {
+                "isis", "sdf", "occupation", "terrorist", "terrorism", "militia", "regime", "takfiri", "so_called",
+            }, (p.id, t)  # fmt: skip
+            assert p.text[t.start : t.end] == t.text
+
+
+@pytest.mark.parametrize("lang", sorted(FLOORS))
+def test_language_floor(scores: dict, lang: str) -> None:
+    s = scores[lang]
+    recall, precision = FLOORS[lang]
+    errors = gold.render_errors({lang: s})
+    assert 100 * s.recall >= recall, errors
+    assert 100 * s.precision >= precision, errors
+
+
+def test_overall_floor(scores: dict) -> None:
+    total = gold.total(scores)
+    assert 100 * total.recall >= OVERALL[0]
+    assert 100 * total.precision >= OVERALL[1]
+    assert total.exact >= 0.9 * total.matched  # spans agree with the annotation to the character, mostly
+
+
+def test_pairing_is_one_to_one_on_overlapping_spans() -> None:
+    from compare.matching import Occurrence
+
+    g = [gold.Term("isis", 0, 5, "Daesh"), gold.Term("isis", 10, 15, "Daesh")]
+    found = [
+        Occurrence(0, 5, "Daesh", "isis", "Daesh", "delegitimising", "en"),
+        Occurrence(2, 4, "es", "isis", "x", "neutral", "en"),  # overlaps the first, already paired
+        Occurrence(10, 15, "Daesh", "regime", "x", "neutral", "en"),  # another concept
+    ]
+    pairs, misses, false_hits = gold.pair(g, found)
+    assert [(t.start, o.start) for t, o in pairs] == [(0, 0)]
+    assert misses == [g[1]]
+    assert false_hits == found[1:]
+
+
+def test_script_prints_the_table_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert gold.main(["--langs", "gl,es", "--show-errors"]) == 0
+    out = capsys.readouterr().out
+    assert "| gl |" in out and "| es |" in out and "| all |" in out
+    assert "MISS" in out  # the known misses of these two languages are listed with their context
