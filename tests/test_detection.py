@@ -336,3 +336,102 @@ def test_quoted_round_trips_and_defaults_to_false() -> None:
     assert Occurrence.from_dict(occ.to_dict()) == occ
     legacy = {k: v for k, v in occ.to_dict().items() if k != "quoted"}
     assert Occurrence.from_dict(legacy).quoted is False
+
+
+# --- other senses, by class (found on the hand-written news of tests/data/detection) ----------------
+
+OTHER_SENSES = [
+    # administration of things, institutions' administrations, autonomous administrations
+    ("en", "the administration of humanitarian aid"),
+    ("en", "the Autonomous Administration of North and East Syria"),
+    ("ru", "Администрация школы сообщила"),
+    ("ru", "сообщает администрация курорта"),
+    ("fr", "l'administration du vaccin se poursuit"),
+    ("es", "la administración de antibióticos sin receta"),
+    ("gl", "A Administración Autónoma do Nordeste"),
+    # regimes that are no government: diets, sanctions, ceasefires, procedures
+    ("en", "a strict diet regime"),
+    ("de", "Das neue Sanktionsregime der EU"),
+    ("ru", "в крае введен режим ЧС"),
+    ("tr", "sağlıksız rejim yapmanın riskleri"),
+    ("es", "El juez fijó un régimen de visitas"),
+    ("fr", "Le moteur monte en régime"),
+    ("he", "משטר אימונים מחמיר"),
+    ("kmr", "rejîmeke xwarinê ya tendurist"),
+    ("ckb", "ڕژێمی خۆراکی تەندروست"),
+    # occupation as employment, occupancy, squatting, sit-ins, pitch invasions; 占领 of markets
+    ("ca", "L'ocupació va créixer un 3 %"),
+    ("gl", "A ocupación medrou un 1,8 %"),
+    ("es", "La ocupación ilegal de viviendas"),
+    ("fr", "le taux d'occupation des lits"),
+    ("fr", "l'occupation de l'amphithéâtre par les étudiants"),
+    ("fa", "نرخ اشغال تخت‌های بیمارستانی"),
+    ("tr", "kaldırım işgaline yönelik denetim"),
+    ("tr", "taraftarlar sahayı işgal etti"),
+    ("ru", "Отдыхающие оккупировали пляжи Сочи"),
+    ("zh", "国产汽车迅速占领了东南亚市场"),
+    ("he", "המטפס השלים את כיבוש האוורסט"),
+    # terror as fear, figurative terör; so-called that defines; claiming responsibility
+    ("en", "Residents fled in terror"),
+    ("tr", "Sokak köpekleri terör estirdi"),
+    ("zh", "所谓“新质生产力”，就是以创新为主导的先进生产力"),
+    ("zh", "他自称对袭击负责"),
+    ("ckb", "بە کەشتییەک بەناوی مەنکی بیزنس"),
+    # militias that are not armed factions; extreme weather; reinforced concrete; generic Islamic states
+    ("en", "the Minutemen were a colonial militia"),
+    ("zh", "县人武部组织基干民兵开展演练"),
+    ("ar", "ظواهر مناخية متطرفة"),
+    ("ar", "شُيّد من الخرسانة المسلحة"),
+    ("en", "The cleric called for an Islamic state governed by sharia"),
+    ("en", "the student government and self-government"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), OTHER_SENSES)
+def test_other_senses_by_class(lang: str, text: str) -> None:
+    check(lang, text, [])
+
+
+WORDING = [
+    # the phrases that keep their sense where the bare word is ambiguous
+    ("ca", "l'ocupació israeliana i la sota ocupació", [("ocupació israeliana", "occupation"), ("sota ocupació", "occupation")]),
+    ("de", "unter israelischer Besatzung", [("israelischer Besatzung", "occupation")]),
+    ("ar", "غارات لطيران النظام", [("لطيران النظام", "regime")]),
+    ("tr", "Suriye yönetimi ve Esed rejimine", [("Suriye yönetimi", "regime"), ("rejimine", "regime")]),
+    ("he", "לדבריהם, הכיבוש מעודד אלימות", [("הכיבוש", "occupation")]),  # not excluded through כיבושי
+    # prefixes, plurals and derivations
+    ("ru", "проправительственных ополчений", [("проправительственных", "regime"), ("ополчений", "militia")]),
+    ("ru", "режим контртеррористической операции", [("контртеррористической операции", "terrorism")]),
+    ("ru", "оккупированных Голанских высот", [("оккупированных", "occupation")]),
+    ("ru", "считает курдские формирования террористическими", [("курдские формирования", "sdf"), ("террористическими", "terrorist")]),
+    ("ca", "Els gihadistes i les milícies", [("gihadistes", "takfiri"), ("milícies", "militia")]),
+    ("ca", "una ocupació il·legal", [("ocupació il·legal", "occupation")]),
+    ("fa", "حضور اشغالگرانه آمریکا", [("اشغالگرانه", "occupation")]),
+    ("fr", "un prétendu califat et le chef auto-proclamé", [("prétendu", "so_called"), ("auto-proclamé", "so_called")]),
+    ("de", "Rebellenhochburg und Dschihadistengruppe", [("Rebellenhochburg", "terrorist"), ("Dschihadistengruppe", "takfiri")]),
+    ("de", "Dschihadistenmilizen", [("Dschihadistenmilizen", "militia")]),  # the head decides
+    # outlet names and formulas
+    ("es", "las Fuerzas de Siria Democrática (FSD)", [("Fuerzas de Siria Democrática", "sdf"), ("FSD", "sdf")]),
+    ("fa", "نیروهای دموکراتیک سوریه (اس\u200cدی\u200cاف)", [("نیروهای دموکراتیک سوریه", "sdf"), ("اس\u200cدی\u200cاف", "sdf")]),
+    ("ar", "أعلن تنظيم «الدولة» مسؤوليته", [("تنظيم «الدولة»", "isis")]),
+    ("fr", "Le groupe armé État islamique", [("groupe armé État islamique", "isis")]),
+    ("kmr", "Dewleta Tirk a dagirker û çeteyên wê", [("Dewleta Tirk a dagirker", "occupation"), ("çeteyên wê", "militia")]),
+    ("kmr", "YPG wekî rêxistineke terorê", [("YPG", "sdf"), ("rêxistineke terorê", "terrorist")]),
+    ("ckb", "بەناو سوپای نیشتمانیی سووریا", [("بەناو", "so_called")]),
+    ("he", "את מה שכונה 'מורדים מתונים'", [("מה שכונה", "so_called"), ("'", "so_called"), ("מורדים", "terrorist")]),
+    # an unwatched generic word never hides the watched term next to it
+    ("ckb", "چەکدارە بەکرێگیراوەکانی", [("بەکرێگیراوەکانی", "militia")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), WORDING)
+def test_wording_by_class(lang: str, text: str, expected: list[tuple[str, str]]) -> None:
+    check(lang, text, expected)
+
+
+def test_exclusion_with_a_gap_leaves_the_words_between() -> None:
+    """The definitional "所谓X，就是…" (X means …) is no distancing marker: the exclusion "所谓…就是"
+    takes 所谓 and 就是 only, and a term between them is still found."""
+    found = find_terms("所谓“伊斯兰国”，就是2014年宣布建国的极端组织", "zh")
+    assert pairs(found) == [("伊斯兰国", "isis"), ("极端组织", "takfiri")]
+    assert pairs(find_terms("the administration of humanitarian aid by the government", "en")) == [("government", "regime")]
