@@ -275,7 +275,6 @@ def check_documents(name: str, value: object) -> tuple[tuple[str, str], ...]:
     return items
 
 
-
 def check_segment_text_args(text: object, lang: object, document: object, paragraphs: object) -> None:
     """The arguments of :func:`compare.text.segment_text`: all ``str``."""
     check_str("text", text)

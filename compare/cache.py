@@ -308,8 +308,7 @@ class TranslationCache:
         if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
             return None
         if not isinstance(pairs, list) or not all(
-            isinstance(link, list) and len(link) == 4 and all(type(n) is int and n >= 0 for n in link)
-            for link in pairs
+            isinstance(link, list) and len(link) == 4 and all(type(n) is int and n >= 0 for n in link) for link in pairs
         ):
             return None
         return Translation(target, tuple(words), tuple(tuple(link) for link in pairs))  # type: ignore[misc]

@@ -408,7 +408,8 @@ def test_a_cache_from_an_older_version_is_upgraded(tmp_path: Path, alignment: bo
     db = sqlite3.connect(path)
     db.execute(
         "CREATE TABLE translations (key TEXT PRIMARY KEY, signature TEXT NOT NULL, source TEXT NOT NULL,"
-        " target TEXT NOT NULL, unknown TEXT NOT NULL" + (", alignment TEXT NOT NULL DEFAULT '[]')" if alignment else ")")
+        " target TEXT NOT NULL, unknown TEXT NOT NULL"
+        + (", alignment TEXT NOT NULL DEFAULT '[]')" if alignment else ")")
     )
     db.commit()
     db.close()
@@ -452,9 +453,7 @@ def many_open_a_fresh_cache_at_once(directory: Path, workers: int = WORKERS) -> 
     """``workers`` processes released together open the same fresh cache and write to it."""
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(workers), context.Queue()
-    procs = [
-        context.Process(target=open_and_write, args=(str(directory), n, barrier, results)) for n in range(workers)
-    ]
+    procs = [context.Process(target=open_and_write, args=(str(directory), n, barrier, results)) for n in range(workers)]
     for proc in procs:
         proc.start()
     outcomes = dict(results.get(timeout=PATIENCE) for _ in procs)
