@@ -187,7 +187,27 @@ def plan_paths(source_lang: str, via: Sequence[str] = (), chain: Sequence[str] =
     for plan in plans:
         if plan[0] == src:
             raise ArgumentValueError(f"a pivot must differ from the source language {src!r}")
-    return plans
+        for a, b in zip(plan, plan[1:]):
+            if a == b:
+                raise ArgumentValueError(
+                    f"chain {'>'.join([src, *plan])} translates {a} into {a}; "
+                    "consecutive languages of a chain must differ"
+                )
+    # The same path twice would count every term twice in a summary: each path runs once.
+    unique: list[list[str]] = []
+    for plan in plans:
+        if plan not in unique:
+            unique.append(plan)
+    return unique
+
+
+def _unique_backends(backends: Sequence[BackendLike]) -> list[BackendLike]:
+    """Each backend once: the same spec (or object) twice would give the same path twice."""
+    seen: list[BackendLike] = []
+    for b in backends:
+        if not any(b is s or (isinstance(b, str) and b == s) for s in seen):
+            seen.append(b)
+    return seen
 
 
 def roundtrip(
@@ -226,7 +246,7 @@ def roundtrip(
     mode = recorded_paragraphs(text, paragraphs)
     segments = as_segments(text, src, paragraphs)
     plans = plan_paths(src, via, chain)
-    loaded = [load_backend(b, **options) for b in backends]
+    loaded = [load_backend(b, **options) for b in _unique_backends(backends)]
     paths = []
     with open_cache(cache) as store:
         for backend in loaded:

@@ -225,3 +225,20 @@ def test_concepts_check_takes_real_concepts() -> None:
     concept = Lexicon.default().concepts["isis"]
     assert isinstance(concept, Concept)
     assert len(Lexicon({"isis": concept}, ["x.yaml"])) == 1
+
+
+def test_library_runs_each_path_once(apertium: str) -> None:
+    import compare
+
+    result = compare.roundtrip(
+        "The terrorists left.", "en", via=["es", "es"], chain=["es"], backends=["apertium", "apertium"], cache=False
+    )
+    assert len(result.paths) == 1
+
+
+def test_chain_into_the_same_language_is_refused() -> None:
+    import compare
+    from compare.errors import ArgumentValueError
+
+    with pytest.raises(ArgumentValueError, match="es into es"):
+        compare.roundtrip("The terrorists left.", "en", chain=["es", "es"], cache=False)
