@@ -191,6 +191,7 @@ def tokenize(text: str) -> list[tuple[int, int, str]]:
 _GAP = re.compile(r"[\s\u00ad\u200b-\u200d\-\u2010\u2011'\u2019\u02bc/]{0,4}")
 _ABBREVIATION_GAP = re.compile(r"\.\s?")
 _HYPHEN_GAP = re.compile(r"[\-\u2010\u2011]")
+_HYPHENS = frozenset("-\u2010\u2011")
 # Exclusions written "A … B": B within this many words (Han characters) of A, in the same sentence.
 _GAP_MARK = "…"
 _TAIL_WORDS = 4
@@ -201,12 +202,15 @@ _HAN_CHAR = re.compile(rf"[{_HAN}]")
 
 def _visible(text: str, start: int, end: int) -> str:
     """``text[start:end]`` without invisible characters (soft hyphens, zero-width and masked controls)."""
-    return _INVISIBLE_RUN.sub("", text[start:end])
+    gap = text[start:end]
+    return _INVISIBLE_RUN.sub("", gap) if _INVISIBLE_RUN.search(gap) else gap
 
 
 def _joined(text: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
     """Whether two consecutive tokens may be consecutive words of one form."""
-    gap = _visible(text, left[1], right[0]).translate(_NO_QUOTES)  # تنظيم «الدولة»
+    gap = text[left[1] : right[0]]
+    if len(gap) > 1 or gap in _QUOTE_OR_INVISIBLE:
+        gap = _visible(text, left[1], right[0]).translate(_NO_QUOTES)  # تنظيم «الدولة»
     if not gap:
         return True
     if _HAN_CHAR.fullmatch(left[2]) and _HAN_CHAR.fullmatch(right[2]):
@@ -813,18 +817,22 @@ class Matcher:
                 i += 1
                 continue
             best: tuple[tuple[int, int, int], _Entry, int, tuple[int, ...]] | None = None
-            starts = [(1, entry, quality) for entry, quality in self._starting_at(tokens[i][2])]
-            if i + 1 < n and _HYPHEN_GAP.fullmatch(_visible(text, tokens[i][1], tokens[i + 1][0])):
-                # A word written in two parts with a hyphen: auto-proclamé is autoproclamé.
-                starts += [(2, entry, quality) for entry, quality in self._starting_at(tokens[i][2] + tokens[i + 1][2])]
-            for consumed, entry, quality in starts:
-                match = self._extend(text, tokens, words, i, consumed, entry, quality)
-                if match is None:
-                    continue
-                score, covered, span, tail = match
-                rank = (span, score, int(entry.form is None))
-                if best is None or rank > best[0]:
-                    best = (rank, entry, covered, tail)
+            starts = self._starting_at(tokens[i][2])
+            joined: tuple[tuple[_Entry, int], ...] = ()
+            if i + 1 < n:
+                a, b = tokens[i][1], tokens[i + 1][0]
+                if (b - a == 1 and text[a] in _HYPHENS) or (1 < b - a <= 12 and self._hyphenated(text, a, b)):
+                    # A word written in two parts with a hyphen: auto-proclamé is autoproclamé.
+                    joined = self._starting_at(tokens[i][2] + tokens[i + 1][2])
+            for consumed, candidates in ((1, starts), (2, joined)):
+                for entry, quality in candidates:
+                    match = self._extend(text, tokens, words, i, consumed, entry, quality)
+                    if match is None:
+                        continue
+                    score, covered, span, tail = match
+                    rank = (span, score, int(entry.form is None))
+                    if best is None or rank > best[0]:
+                        best = (rank, entry, covered, tail)
             if best is None and self._compounds:
                 compound = self._compound_at(tokens[i][2])
                 if compound is not None:
@@ -840,6 +848,11 @@ class Matcher:
             blocked.update(tail)
             i += covered
         return self._absorb(text, hits) if self._absorbs else hits
+
+    @staticmethod
+    def _hyphenated(text: str, start: int, end: int) -> bool:
+        """Whether the gap between two tokens is a hyphen (invisible characters aside)."""
+        return _HYPHEN_GAP.fullmatch(_visible(text, start, end)) is not None
 
     def _extend(
         self,
@@ -1062,6 +1075,9 @@ _CLOSERS = {
 _AMBIGUOUS_QUOTES = frozenset("\"'’”＂＇")  # also apostrophes, or also closing marks
 # Quotation marks that are never apostrophes: dropped from the gap between two terms of one phrase.
 _NO_QUOTES = str.maketrans({c: None for c in (OPENING_QUOTES | CLOSING_QUOTES) - {"'", "’"}})
+_QUOTE_OR_INVISIBLE = frozenset((OPENING_QUOTES | CLOSING_QUOTES) - {"'", "’"}) | frozenset(
+    "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+)
 
 
 def _closers(opening: str) -> str:
