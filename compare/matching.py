@@ -188,7 +188,7 @@ def tokenize(text: str) -> list[tuple[int, int, str]]:
 # Between the words of a multi-word form: spaces, a hyphen, an apostrophe (l'EI, d'occupation), a
 # slash (YPG/PKK), a zero-width (non-)joiner or a soft hyphen — never a comma; a full stop only
 # after a one-letter abbreviation (т. н.). Han characters of one form follow each other directly.
-_GAP = re.compile(r"[\s\u00ad\u200b-\u200d\-\u2010\u2011'\u2019\u02bc/]{0,4}")
+_GAP = re.compile(r"[\s\u00ad\u200b-\u200d\-\u2010\u2011\u05be'\u2019\u02bc/]{0,4}")  # \u05be: Hebrew maqaf
 _ABBREVIATION_GAP = re.compile(r"\.\s?")
 _HYPHEN_GAP = re.compile(r"[\-\u2010\u2011]")
 _HYPHENS = frozenset("-\u2010\u2011")
@@ -337,6 +337,7 @@ _AFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }  # fmt: skip
 _TA_MARBUTA = frozenset({"ar"})
+_PREPOSITIONS = {"ar": ("ل", "ب", "ك", "ول", "وب", "وك", "فل", "فب", "فك")}
 # Plurals that change the singular's last letter (folded spellings): Catalan -a → -es with its
 # spelling changes (gihadista → gihadistes, milícia → milícies, ocupa → ocupes, -ca → -ques,
 # -ga → -gues, -ja → -ges, -ça → -ces).
@@ -361,6 +362,7 @@ class _Profile:
     min_root: int = 3
     ending_layers: int = 1
     plural_rewrites: tuple[tuple[str, str], ...] = ()  # text words: plural ending → singular ending
+    prepositions: tuple[str, ...] = ()  # clitic prepositions, with a conjunction before them or not
     han: bool = False
 
 
@@ -401,6 +403,7 @@ def _profile(lang: str) -> _Profile:
         suffixes=folded(affixes.get("suffixes", ())),
         text_suffixes=folded(affixes.get("suffixes", ()) + affixes.get("text_suffixes", ())),
         plural_rewrites=_PLURAL_REWRITES.get(base, ()),
+        prepositions=_PREPOSITIONS.get(base, ()),
         ta_marbuta=base in _TA_MARBUTA,
         form_lemmas=base not in _AGGLUTINATIVE,
         ending_layers=2 if base in _STACKED_ENDINGS else 1,
@@ -472,6 +475,7 @@ class _Word:
     stem: str | None
     cased_upper: bool  # has cased letters, all upper case
     skeleton: str | None = None  # Arabic script: the word without its inner long-vowel letters
+    prepositional: bool = False  # a text word that starts with a glued preposition (لمسلحين)
     variants: frozenset[str] = frozenset()  # a name's spellings one swap of two letters away (Deash)
 
 
@@ -551,6 +555,7 @@ class _Morphology:
             cased_upper=surface.isupper(),
             skeleton=_skeleton(base),
             variants=_swaps(base) if name else frozenset(),
+            prepositional=not in_form and bool(p.prepositions) and base.startswith(p.prepositions) and len(base) >= 5,
         )
         self._cache[cache_key] = word
         return word
@@ -596,6 +601,10 @@ class _FormWord:
     case_sensitive: bool
     inflect: bool
     name: bool = False  # a word of a name: spelling variants match (Deash, دمکراتیک)
+    # A later word of an exclusion in a language that glues prepositions to words (Arabic ل ب ك): it
+    # is an adjective of the phrase (هجوم مسلح, an armed attack) and never matches a word that carries
+    # a preposition (هجوم لمسلحين, an attack by gunmen).
+    no_preposition: bool = False
 
 
 @dataclass(frozen=True)
@@ -624,6 +633,8 @@ def _word_matches(morph: _Morphology, fw: _FormWord, w: _Word) -> int:
         return 4 if w.surface == form.surface else 0
     if w.base == form.base:
         return 4
+    if fw.no_preposition and w.prepositional:
+        return 0
     if not fw.inflect:
         return 2 if form.base in w.bare else 0
     if form.base in w.lemmas or (form.lemma is not None and (form.lemma == w.base or form.lemma in w.lemmas)):
@@ -661,7 +672,7 @@ class Matcher:
         words = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in connectors)
         joiners = [r"(?:['’]s)?\s+"]  # the SDF militias, the SDF's militias
         if words:
-            joiners.append(rf"\s+(?:{words})(?:\s+|-)")  # militias of the SDF, milices des FDS, של ה-SDF
+            joiners.append(rf"\s+(?:{words})(?:\s+|[-\u05be])")  # militias of the SDF, milices des FDS, של ה-SDF
             joiners.append(r"\s+d['’]")  # milices d'…
         self._connector = re.compile("|".join(joiners), re.IGNORECASE)
         self._conjunctions = _GLUED_CONJUNCTIONS.get(base, "")
@@ -687,8 +698,9 @@ class Matcher:
                     cs,
                     inflect and not cs,
                     name and len(tok) >= 4,
+                    no_preposition=form is None and k > 0 and bool(self._morph.profile.prepositions),
                 )
-                for _, _, tok in tokenize(part)
+                for k, (_, _, tok) in enumerate(tokenize(part))
             )
 
         head, gap, tail = text.partition(_GAP_MARK) if form is None else (text, "", "")

@@ -28,20 +28,20 @@ gold = _script()
 # (recall %, precision %) reached per language; the targets are 95 / 97 overall and no language
 # below 85 % recall on unseen news.
 FLOORS = {
-    "en": (100.0, 98.8),
+    "en": (100.0, 99.0),
     "ar": (100.0, 100.0),
     "fa": (100.0, 100.0),
     "ru": (100.0, 100.0),
     "tr": (100.0, 100.0),
     "de": (100.0, 100.0),
     "fr": (100.0, 100.0),
-    "es": (98.1, 100.0),
+    "es": (98.2, 100.0),
     "ca": (100.0, 100.0),
-    "gl": (96.9, 100.0),
+    "gl": (97.3, 100.0),
     "kmr": (100.0, 100.0),
     "ckb": (100.0, 100.0),
     "he": (100.0, 100.0),
-    "zh": (98.5, 100.0),
+    "zh": (98.7, 100.0),
 }
 OVERALL = (99.6, 99.8)
 
