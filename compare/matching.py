@@ -15,14 +15,20 @@ tashkeel, niqqud, accents or zero-width joiners) and compares it with the words 
   "hükümet"; "aşırı" is not "aşırılıkçı"). English, Romance, Arabic, Persian and Hebrew stemmers
   strip derivations too (government → govern; ocupación, ocupado → ocup) and are not used.
 
+Before matching, terminal escape sequences, other control characters and bidi controls become
+zero-width spaces (same length), so that terms next to or across them are found.
+
 A form matches where all its words follow each other, separated only by spaces, a hyphen, an
-apostrophe or a slash; the longest match wins, then the closest. A word never matches inside
-another word, except that a form marked ``compound`` matches as the first or last part of a
-compound of at least three more letters (Bundesregierung, Terrorgefahr). Forms marked
-``case_sensitive`` match their exact spelling, and an all-capitals one (IS) not in all-capitals
-text. Exclusion phrases of the lexicon ("por supuesto", "tax regime") take their words and report
-nothing. An occurrence of a concept that another absorbs (militia next to an SDF name) merges into
-one occurrence of the absorbing concept. A term inside quotation marks is ``quoted``; quotes around a
+apostrophe, a slash or quotation marks inside a name (تنظيم «الدولة»); the longest match wins,
+then the closest, then an exclusion. A word never matches inside another word, except that a
+form marked ``compound`` matches as the first or last part of a compound of at least three more
+letters (Bundesregierung, Terrorgefahr), and a one-word form matches a word split by a hyphen
+(auto-proclamé). Forms marked ``case_sensitive`` match their exact spelling, and an all-capitals
+one (IS) not in all-capitals text; capitalised English and German names not in mixed case
+("an Islamic state"). Exclusion phrases of the lexicon ("por supuesto", "tax regime") take their
+words and report nothing; "A … B" takes A and B when B follows A within a few words. An
+occurrence of a concept that another absorbs (militia next to an SDF name) merges into one
+occurrence of the absorbing concept, as do two side by side of one absorbing concept. A term inside quotation marks is ``quoted``; quotes around a
 label, or around a name the document does not always quote so, are also a ``so_called`` occurrence
 (rules and examples: ``compare/lexicon/README.md``).
 
@@ -323,6 +329,9 @@ _AFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
         "suffixes": ("ים", "ות"),
         "text_suffixes": ("י", "ית", "יים", "יות"),
     },
+    # Turkish compound and third-person possessive suffix, which a form's last word carries (Şam
+    # yönetimi, işgal güçleri): yönetiminin, yönetimine match it through yönetim.
+    "tr": {"suffixes": ("si", "sı", "su", "sü", "i", "ı", "u", "ü")},
     # Russian prefixes of stance written onto an adjective (проправительственных, антиправительственный,
     # контртеррористической): pro-government holds government, as in English.
     "ru": {"clitics": ("про", "анти", "контр")},

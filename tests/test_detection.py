@@ -421,6 +421,22 @@ WORDING = [
     ("he", "את מה שכונה 'מורדים מתונים'", [("מה שכונה", "so_called"), ("'", "so_called"), ("מורדים", "terrorist")]),
     # an unwatched generic word never hides the watched term next to it
     ("ckb", "چەکدارە بەکرێگیراوەکانی", [("بەکرێگیراوەکانی", "militia")]),
+    # occupied places, fallen regimes, the words for power and rule
+    ("en", "the Israeli-occupied Golan Heights and the occupied West Bank",
+     [("Israeli-occupied", "occupation"), ("occupied West Bank", "occupation")]),
+    ("fr", "la zone tampon du Golan occupé", [("Golan occupé", "occupation")]),
+    ("de", "auf den besetzten Golanhöhen", [("besetzten Golanhöhen", "occupation")]),
+    ("ru", "расширила оккупационную зону", [("оккупационную", "occupation")]),
+    ("kmr", "li Efrîna dagirkirî", [("dagirkirî", "occupation")]),
+    ("ckb", "ناوچە داگیرکراوەکانی ڕۆژئاوا", [("داگیرکراوەکانی", "occupation")]),
+    ("ar", "فلول النظام البائد", [("النظام البائد", "regime")]),
+    ("fr", "Le nouveau pouvoir syrien", [("pouvoir syrien", "regime")]),
+    ("he", "לאחר נפילת שלטון אסד", [("שלטון אסד", "regime")]),
+    ("he", "המיליציות של ה־SDF", [("המיליציות של ה־SDF", "sdf")]),  # the maqaf joins like a hyphen
+    ("zh", "莫斯科音樂廳恐攻", [("恐攻", "terrorism")]),  # Taiwanese for 恐袭
+    ("ckb", "ئیرهابییەکانی داعش", [("ئیرهابییەکانی", "terrorist"), ("داعش", "isis")]),
+    ("ar", "في هجوم لمسلحين مجهولين", [("لمسلحين", "terrorist")]),  # an attack by gunmen, not an armed attack
+    ("tr", "Trump yönetiminin politikaları ve Şam yönetimine", [("Trump yönetiminin", "regime"), ("Şam yönetimine", "regime")]),
 ]  # fmt: skip
 
 
