@@ -49,8 +49,8 @@ def test_tracer_on_arbitrary_unicode(
 ) -> None:
     lexicon = Lexicon.default()
     # Engine links must point into the texts; out-of-range ones are dropped as a backend would never give them.
-    links1 = [l for l in links1 if 0 <= l[0] < l[1] <= len(source) and 0 <= l[2] < l[3] <= len(pivot)]
-    links2 = [l for l in links2 if 0 <= l[0] < l[1] <= len(pivot) and 0 <= l[2] < l[3] <= len(back)]
+    links1 = [k for k in links1 if 0 <= k[0] < k[1] <= len(source) and 0 <= k[2] < k[3] <= len(pivot)]
+    links2 = [k for k in links2 if 0 <= k[0] < k[1] <= len(pivot) and 0 <= k[2] < k[3] <= len(back)]
     hops = [hop(pivot_lang, "en", pivot, links1), hop("en", pivot_lang, back, links2)]
     shifts = trace_segment(0, source, hops, "en", lexicon)
     for s in shifts:
