@@ -634,19 +634,23 @@ class _Entry:
 
 
 def _word_matches(morph: _Morphology, fw: _FormWord, w: _Word) -> int:
-    """How well a text word matches a form word, best first: 4 the same folded word; 3 one is the
-    other's lemma; 2 one is the other without clitics or endings; 1 both reduce to the same word or
-    stem; 0 no match. Among forms of equal length the better match wins (ממשלות: ממשלה, not ממשל)."""
+    """How well a text word matches a form word, best first: 5 the same folded word; 4 one is the
+    other's lemma; 3 the same word once clitics and articles are off (ومقاومة: المقاومة); 2 one is
+    the other without endings; 1 both reduce to the same word or stem; 0 no match. Among forms of
+    equal length the better match wins (ממשלות: ממשלה, not ממשל; ومقاومة, resisting: the noun
+    المقاومة, not مقاومون, resistance fighters)."""
     form = fw.word
     if fw.case_sensitive:
-        return 4 if w.surface == form.surface else 0
+        return 5 if w.surface == form.surface else 0
     if w.base == form.base:
-        return 4
+        return 5
     if fw.no_preposition and w.prepositional:
         return 0
     if not fw.inflect:
-        return 2 if form.base in w.bare else 0
+        return 3 if form.base in w.bare else 0
     if form.base in w.lemmas or (form.lemma is not None and (form.lemma == w.base or form.lemma in w.lemmas)):
+        return 4
+    if form.base in w.bare or form.bare & w.bare:
         return 3
     if form.base in w.keys or w.base in form.keys:
         return 2

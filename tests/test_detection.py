@@ -384,6 +384,10 @@ OTHER_SENSES = [
     ("ar", "شُيّد من الخرسانة المسلحة"),
     ("en", "The cleric called for an Islamic state governed by sharia"),
     ("en", "the student government and self-government"),
+    # nouns that share a root or a spelling with a label: resistance, slopes, a dictator (a person)
+    ("ar", "بتهمة العنف الأسري ومقاومة الاعتقال"),  # resisting arrest is no resistance fighter
+    ("he", "עליות ומורדות בקריירה"),  # ups and downs (slopes), not rebels
+    ("ckb", "کەسێکی دیکتاتۆر"),  # a dictator is a person, not a dictatorship
 ]
 
 
