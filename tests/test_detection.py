@@ -388,6 +388,9 @@ OTHER_SENSES = [
     ("ar", "بتهمة العنف الأسري ومقاومة الاعتقال"),  # resisting arrest is no resistance fighter
     ("he", "עליות ומורדות בקריירה"),  # ups and downs (slopes), not rebels
     ("ckb", "کەسێکی دیکتاتۆر"),  # a dictator is a person, not a dictatorship
+    ("kmr", "dîktatorê Iraqê"),
+    ("zh", "被其他人痛斥为独裁者"),
+    ("de", "aus dem Regierungsdistrikt Donggala"),  # an administrative district, as Regierungsbezirk
 ]
 
 
@@ -441,6 +444,8 @@ WORDING = [
     ("ckb", "ئیرهابییەکانی داعش", [("ئیرهابییەکانی", "terrorist"), ("داعش", "isis")]),
     ("ar", "في هجوم لمسلحين مجهولين", [("لمسلحين", "terrorist")]),  # an attack by gunmen, not an armed attack
     ("tr", "Trump yönetiminin politikaları ve Şam yönetimine", [("Trump yönetiminin", "regime"), ("Şam yönetimine", "regime")]),
+    ("kmr", "dîktatoriya leşkerî", [("dîktatoriya", "regime")]),  # the dictatorship, inflected, still is one
+    ("ckb", "دیکتاتۆرییەکە", [("دیکتاتۆرییەکە", "regime")]),
 ]  # fmt: skip
 
 
