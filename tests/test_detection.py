@@ -431,6 +431,7 @@ WORDING = [
     # occupied places, fallen regimes, the words for power and rule
     ("en", "the Israeli-occupied Golan Heights and the occupied West Bank",
      [("Israeli-occupied", "occupation"), ("occupied West Bank", "occupation")]),
+    ("en", "The Turkish occupying state and its mercenaries", [("occupying state", "occupation"), ("mercenaries", "militia")]),
     ("fr", "la zone tampon du Golan occupé", [("Golan occupé", "occupation")]),
     ("de", "auf den besetzten Golanhöhen", [("besetzten Golanhöhen", "occupation")]),
     ("ru", "расширила оккупационную зону", [("оккупационную", "occupation")]),
