@@ -111,11 +111,21 @@ def check_backend(name: str, value: object) -> str | Backend:
 
 
 def check_backends(name: str, value: object) -> tuple[str | Backend, ...]:
-    """One backend (a spec or a :class:`Backend`) or a non-empty list of them."""
+    """One backend (a spec, ``NAME=SPEC``, or a :class:`Backend`), a non-empty list of them, or a
+    mapping of system name to spec or Backend (returned as ``NAME=SPEC`` strings and ``(name, Backend)``)."""
     from .backends.base import Backend
 
     if isinstance(value, (str, Backend)):
         return (check_backend(name, value),)
+    if isinstance(value, Mapping):
+        if not value:
+            raise ArgumentValueError(f"{name} must name at least one backend, such as {{'apt': 'apertium'}}")
+        named: list[Any] = []
+        for key, spec in value.items():
+            check_str(f"{name} key", key, empty=False)
+            checked = check_backend(f"{name}[{key!r}]", spec)
+            named.append(f"{key}={checked}" if isinstance(checked, str) else (key, checked))
+        return tuple(named)
     items = _items(name, value, "a backend spec such as 'apertium', or a list of them")
     if not items:
         raise ArgumentValueError(f"{name} must name at least one backend, such as ['apertium']")

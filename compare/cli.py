@@ -87,6 +87,15 @@ app = typer.Typer(
 class RoundTripFormat(str, Enum):
     table = "table"
     json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    md = "md"
+    latex = "latex"
+
+
+class CompareMethod(str, Enum):
+    bs = "bs"
+    ar = "ar"
 
 
 class TranslateFormat(str, Enum):
@@ -141,7 +150,8 @@ Backends = Annotated[
     typer.Option(
         "--backend",
         "-b",
-        help="Backend, repeatable: apertium, hf[:MODEL|PRESET|DIR], file:PATH.tsv|jsonl, command:'CMD {src} {tgt}'.",
+        help="Backend, repeatable, optionally named NAME=SPEC (opus=hf:Helsinki-NLP/opus-mt-en-es): apertium, "
+        "hf[:MODEL|PRESET|DIR], file:PATH.tsv|jsonl, command:'CMD {src} {tgt}'. Unnamed: a name from the spec.",
     ),
 ]
 Output = Annotated[
@@ -177,6 +187,35 @@ Timeout = Annotated[
     typer.Option(min=0.001, help="apertium, command: seconds a backend may take per batch (default 600/3600)."),
 ]
 Revision = Annotated[str | None, typer.Option(help="hf: model revision (branch, tag or commit).")]
+Metrics = Annotated[
+    str,
+    typer.Option(
+        "--metrics",
+        help="Metrics of the back-translation against the source, comma-separated: bleu,chrf,ter (sacrebleu), "
+        "semantic; 'none' for none.",
+    ),
+]
+Semantic = Annotated[
+    bool, typer.Option("--semantic", help="Add semantic similarity (sentence-transformers; the semantic extra).")
+]
+SemanticModel = Annotated[
+    str | None,
+    typer.Option("--semantic-model", help="Sentence-transformers model name or directory (default: all-MiniLM-L6-v2)."),
+]
+Resamples = Annotated[int, typer.Option("--resamples", min=1, help="Bootstrap resamples for the confidence intervals.")]
+Seed = Annotated[int, typer.Option("--seed", min=1, help="Seed of the bootstrap and the paired tests.")]
+ComparePaths = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--compare",
+        help="Paired test of two paths on the same segments, repeatable: 'A,B', each a path name, its system "
+        "name or a unique prefix (en>es,en>ca).",
+    ),
+]
+Method = Annotated[
+    CompareMethod,
+    typer.Option("--method", help="Paired test of the metrics: bs (paired bootstrap), ar (approximate randomisation)."),
+]
 Paragraphs = Annotated[
     ParagraphMode,
     typer.Option(
@@ -292,7 +331,7 @@ def _unique_pivots(lang: str, vias: Sequence[str], chain: Sequence[str]) -> tupl
 
 
 def _unique_backends(specs: Sequence[str] | None) -> list[str]:
-    """``--backend`` specs in order, a repeated one dropped with a note."""
+    """``--backend`` specs (or ``NAME=SPEC``) in order, a repeated one dropped with a note."""
     unique: list[str] = []
     for spec in specs or ["apertium"]:
         if spec.strip() in unique:
@@ -300,6 +339,48 @@ def _unique_backends(specs: Sequence[str] | None) -> list[str]:
             continue
         unique.append(spec.strip())
     return unique
+
+
+def _metric_names(metrics: str, semantic: bool) -> list[str]:
+    names = [] if metrics.strip().lower() == "none" else [m.strip() for m in metrics.split(",") if m.strip()]
+    if semantic and "semantic" not in names:
+        names.append("semantic")
+    return names
+
+
+def _compare_pairs(values: Sequence[str] | None) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values or []:
+        parts = [p.strip() for p in value.split(",")]
+        if len(parts) != 2 or not all(parts):
+            raise typer.BadParameter(
+                f"--compare takes two paths separated by a comma, such as en>es,en>ca; got {value!r}"
+            )
+        pairs.append((parts[0], parts[1]))
+    return pairs
+
+
+def _render_result(result: Any, fmt: RoundTripFormat, output: str | None, segments: bool) -> None:
+    """A round-trip result in ``fmt``: JSON whole; CSV, JSON Lines, Markdown, LaTeX from the analysis; tables."""
+    from .errors import ResultFormatError
+    from .render import to_json
+
+    if fmt is RoundTripFormat.json:
+        _write(to_json(result), output)
+    elif fmt is RoundTripFormat.table:
+        from .render.table import roundtrip_view
+
+        view = roundtrip_view(result, segments=segments)
+        _render_rich(lambda console: console.print(view), output)
+    else:
+        from .render.tabular import render
+
+        if result.analysis is None:
+            raise ResultFormatError(
+                f"--format {fmt.value} writes the analysis, and this result has none (--no-terms); "
+                "use --format json or table, or leave out --no-terms"
+            )
+        _write(render(result, fmt.value), output)
 
 
 def _version_callback(value: bool) -> None:
@@ -331,7 +412,19 @@ def roundtrip(
     ] = None,
     backend: Backends = None,
     lexicon: LexiconFiles = None,
-    no_terms: Annotated[bool, typer.Option("--no-terms", help="Skip the loaded-term shift analysis.")] = False,
+    no_terms: Annotated[
+        bool,
+        typer.Option(
+            "--no-terms", help="Translate only: no analysis (shifts, metrics, statistics); the JSON has analysis: null."
+        ),
+    ] = False,
+    metrics: Metrics = "bleu,chrf,ter",
+    semantic: Semantic = False,
+    semantic_model: SemanticModel = None,
+    compare: ComparePaths = None,
+    method: Method = CompareMethod.bs,
+    resamples: Resamples = 1000,
+    seed: Seed = 12345,
     no_segments: Annotated[
         bool, typer.Option("--no-segments", help="Table format: leave out the side-by-side segments.")
     ] = False,
@@ -348,8 +441,7 @@ def roundtrip(
     paragraphs: Paragraphs = ParagraphMode.auto,
     max_input_size: MaxInputSize = None,
 ) -> None:
-    """Translate into pivot languages and back; show where loaded terms shift."""
-    from .render import to_json
+    """Translate into pivot languages and back; show where loaded terms shift, with metrics and rates."""
     from .roundtrip import roundtrip as run
 
     with _errors():
@@ -362,6 +454,7 @@ def roundtrip(
             from .lexicon import Lexicon
 
             lex = Lexicon.load(*lexicon)
+        pairs = _compare_pairs(compare)
         result = run(
             segments,
             source_lang=lang,
@@ -369,8 +462,7 @@ def roundtrip(
             chain=chains,
             backends=_unique_backends(backend),
             cache=_cache_arg(cache_dir, no_cache),
-            lexicon=lex,
-            analyse_terms=not no_terms,
+            analyse=False,
             paragraphs=mode,
             **_backend_options(
                 device=device,
@@ -381,13 +473,74 @@ def roundtrip(
                 timeout=timeout,
             ),
         )
-        if fmt is RoundTripFormat.json:
-            _write(to_json(result), output)
-        else:
-            from .render.table import roundtrip_view
+        if not no_terms:
+            from .analysis import analyse
 
-            view = roundtrip_view(result, segments=not no_segments)
-            _render_rich(lambda console: console.print(view), output)
+            result = analyse(
+                result,
+                lexicon=lex,
+                metrics=_metric_names(metrics, semantic),
+                compare=pairs,
+                method=method.value,
+                resamples=resamples,
+                seed=seed,
+                semantic_model=semantic_model,
+            )
+        _render_result(result, fmt, output, segments=not no_segments)
+
+
+@app.command()
+def analyse(
+    result_file: Annotated[
+        str, typer.Argument(metavar="RESULT.json", help="A result written by --format json, or - for standard input.")
+    ],
+    lexicon: LexiconFiles = None,
+    metrics: Metrics = "bleu,chrf,ter",
+    semantic: Semantic = False,
+    semantic_model: SemanticModel = None,
+    compare: ComparePaths = None,
+    method: Method = CompareMethod.bs,
+    resamples: Resamples = 1000,
+    seed: Seed = 12345,
+    no_segments: Annotated[
+        bool, typer.Option("--no-segments", help="Table format: leave out the side-by-side segments.")
+    ] = False,
+    fmt: Annotated[RoundTripFormat, typer.Option("--format", "-f", help="Output format.")] = RoundTripFormat.table,
+    output: Output = None,
+    max_input_size: MaxInputSize = None,
+) -> None:
+    """Analyse a saved result again (another lexicon, metrics, comparisons) without translating anything."""
+    import json
+
+    from .analysis import analyse as run
+    from .errors import ResultFormatError
+    from .results import RoundTrip
+    from .text import read_text
+
+    with _errors():
+        pairs = _compare_pairs(compare)
+        text = read_text(result_file, max_input_size)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ResultFormatError(f"{result_file} is not JSON: {exc.msg} at line {exc.lineno}") from None
+        saved = RoundTrip.from_dict(data)
+        lex = None
+        if lexicon:
+            from .lexicon import Lexicon
+
+            lex = Lexicon.load(*lexicon)
+        result = run(
+            saved,
+            lexicon=lex,
+            metrics=_metric_names(metrics, semantic),
+            compare=pairs,
+            method=method.value,
+            resamples=resamples,
+            seed=seed,
+            semantic_model=semantic_model,
+        )
+        _render_result(result, fmt, output, segments=not no_segments)
 
 
 class TermsFormat(str, Enum):

@@ -1,18 +1,27 @@
-"""Typed, frozen result objects and their JSON form.
+"""Typed, frozen translation results and their JSON form.
 
-The JSON written by ``mtcompare roundtrip --format json`` is ``RoundTrip.to_dict()``; every other
-output format is rendered from the same objects, and ``RoundTrip.from_dict`` reads it back.
+A :class:`RoundTrip` records what was translated and how: the source segments, every path with its
+hops and translation signatures. What an analysis found in it (shifts, metrics, statistics) is a
+separate :class:`compare.analysis.Analysis`, attached as ``RoundTrip.analysis`` (``None`` when the
+result was not analysed). The JSON written by ``mtcompare roundtrip --format json`` is
+``RoundTrip.to_dict()``, described by the JSON Schema ``compare/schema/result.schema.json``; every
+other output format is rendered from the same objects, and ``RoundTrip.from_dict`` reads it back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ResultFormatError
 
-SCHEMA_VERSION = 1
+if TYPE_CHECKING:
+    from .analysis import Analysis
+
+#: Version of the JSON form. 2: paths carry a ``system`` name and no ``shifts``; the analysis
+#: (shifts, metrics, statistics, its signature) is the top-level ``analysis`` (``null``: not analysed).
+SCHEMA_VERSION = 2
 
 
 def _version() -> str:
@@ -187,99 +196,6 @@ class Hop:
 
 
 @dataclass(frozen=True)
-class Shift:
-    """What became of one source occurrence of a loaded term on one path.
-
-    ``status`` is one of kept, variant, replaced, dropped (for source occurrences) or added (a watched
-    term in the back-translation with no counterpart in the source). Per pivot hop, ``pivot_texts``
-    holds the text the term was translated into (its aligned span, also when no lexicon form is
-    there), ``pivot_forms`` the lexicon form of the concept found in that span, ``None``, or
-    ``"untranslated"`` when the engine passed the words through unknown, and ``pivot_found`` whether a
-    form of the concept was found. ``back_concept`` is the concept of the back-translation's form: a
-    term that turned into another concept is one ``replaced`` row naming both, with ``frame_change``.
-    Offsets: ``source_span`` indexes the segment, ``pivot_spans`` each pivot's segment,
-    ``back_span`` the back-translated segment. ``alignment`` names how each hop was aligned
-    (``engine``, ``engine+gap``, ``lemma``, ``position``) and ``confidence`` (0–1) the weakest step.
-    """
-
-    segment: int
-    concept: str
-    source_form: str | None
-    source_text: str | None
-    source_frame: str | None
-    pivot_forms: tuple[str | None, ...]
-    back_form: str | None
-    back_text: str | None
-    back_frame: str | None
-    status: str
-    frame_change: str | None = None
-    replacement: str | None = None
-    pivot_texts: tuple[str | None, ...] = ()
-    back_concept: str | None = None
-    source_span: tuple[int, int] | None = None
-    back_span: tuple[int, int] | None = None
-    pivot_spans: tuple[tuple[int, int] | None, ...] = ()
-    pivot_found: tuple[bool, ...] = ()
-    quoted: bool = False
-    alignment: tuple[str, ...] = ()
-    confidence: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "segment": self.segment,
-            "concept": self.concept,
-            "source_form": self.source_form,
-            "source_text": self.source_text,
-            "source_frame": self.source_frame,
-            "source_span": list(self.source_span) if self.source_span else None,
-            "pivot_forms": list(self.pivot_forms),
-            "pivot_texts": list(self.pivot_texts),
-            "pivot_spans": [list(s) if s else None for s in self.pivot_spans],
-            "pivot_found": list(self.pivot_found),
-            "back_form": self.back_form,
-            "back_text": self.back_text,
-            "back_frame": self.back_frame,
-            "back_concept": self.back_concept,
-            "back_span": list(self.back_span) if self.back_span else None,
-            "status": self.status,
-            "frame_change": self.frame_change,
-            "replacement": self.replacement,
-            "quoted": self.quoted,
-            "alignment": list(self.alignment),
-            "confidence": self.confidence,
-        }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Shift:
-        def span(value: Any) -> tuple[int, int] | None:
-            return (int(value[0]), int(value[1])) if value else None
-
-        return cls(
-            segment=int(d["segment"]),
-            concept=d["concept"],
-            source_form=d.get("source_form"),
-            source_text=d.get("source_text"),
-            source_frame=d.get("source_frame"),
-            pivot_forms=tuple(d.get("pivot_forms") or ()),
-            pivot_texts=tuple(d.get("pivot_texts") or ()),
-            back_form=d.get("back_form"),
-            back_text=d.get("back_text"),
-            back_frame=d.get("back_frame"),
-            status=d["status"],
-            frame_change=d.get("frame_change"),
-            replacement=d.get("replacement"),
-            back_concept=d.get("back_concept"),
-            source_span=span(d.get("source_span")),
-            back_span=span(d.get("back_span")),
-            pivot_spans=tuple(span(s) for s in d.get("pivot_spans") or ()),
-            pivot_found=tuple(bool(x) for x in d.get("pivot_found") or ()),
-            quoted=bool(d.get("quoted", False)),
-            alignment=tuple(d.get("alignment") or ()),
-            confidence=d.get("confidence"),
-        )
-
-
-@dataclass(frozen=True)
 class Path:
     """One chain of hops from the source language back to it (or, for ``translate``, one way)."""
 
@@ -288,12 +204,28 @@ class Path:
     backends: tuple[str, ...]
     hops: tuple[Hop, ...]
     signature: Signature
-    shifts: tuple[Shift, ...] = ()
+    #: The system's name (``--backend NAME=SPEC``, or one derived from the spec); ``""``: the backends.
+    system: str = ""
+
+    @property
+    def system_name(self) -> str:
+        """The system's name: :attr:`system`, or the backends joined by ``+`` when none was given."""
+        return self.system or "+".join(dict.fromkeys(self.backends))
+
+    @property
+    def langs(self) -> str:
+        """The languages of the path: ``en>es>en``."""
+        return ">".join((self.source_lang, *(h.lang for h in self.hops)))
 
     @property
     def name(self) -> str:
-        langs = ">".join((self.source_lang, *(h.lang for h in self.hops)))
-        return f"{langs} ({'+'.join(dict.fromkeys(self.backends))})"
+        """``en>es>en (apertium)``: languages and system; unique within a result."""
+        return f"{self.langs} ({self.system_name})"
+
+    @property
+    def is_roundtrip(self) -> bool:
+        """Whether the path ends in its source language (only round trips are analysed)."""
+        return bool(self.hops) and self.hops[-1].lang == self.source_lang
 
     @property
     def back(self) -> Hop:
@@ -303,12 +235,12 @@ class Path:
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
+            "system": self.system_name,
             "source_lang": self.source_lang,
             "pivots": list(self.pivots),
             "backends": list(self.backends),
             "signature": self.signature.to_dict(),
             "hops": [h.to_dict() for h in self.hops],
-            "shifts": [s.to_dict() for s in self.shifts],
         }
 
     @classmethod
@@ -319,18 +251,20 @@ class Path:
             backends=tuple(d["backends"]),
             hops=tuple(Hop.from_dict(h) for h in d["hops"]),
             signature=Signature.from_dict(d["signature"]),
-            shifts=tuple(Shift.from_dict(s) for s in d.get("shifts") or ()),
+            system=str(d.get("system") or ""),
         )
 
 
 @dataclass(frozen=True)
 class RoundTrip:
-    """The result of a run: the source segments and every path taken through them.
+    """The result of a run: the source segments, every path taken through them, and the analysis if any.
 
     ``paragraphs`` says how the source was cut into paragraphs: ``"blank"`` (blank lines separate
     paragraphs; the default, and what files written before this field meant), ``"line"`` (one
     paragraph per line), or ``"mixed"`` when ``auto`` chose differently for several input documents
-    (each segment's ``document`` and ``paragraph`` still tell them apart).
+    (each segment's ``document`` and ``paragraph`` still tell them apart). ``analysis`` is what
+    :func:`compare.analyse` found (``None``: not analysed, as with ``--no-terms``); path names are
+    unique within a result.
     """
 
     source_lang: str
@@ -339,11 +273,23 @@ class RoundTrip:
     segmenter: str = ""
     version: str = field(default_factory=_version)
     paragraphs: str = "blank"
+    analysis: Analysis | None = None
 
     @property
     def signature(self) -> str:
-        """One line per path, joined by `` || ``."""
+        """The translation signature: one line per path, joined by `` || ``."""
         return " || ".join(str(p.signature) for p in self.paths)
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """The documents' names, in order of first appearance."""
+        return tuple(dict.fromkeys(s.document for s in self.segments))
+
+    def with_analysis(self, analysis: Analysis | None) -> RoundTrip:
+        """The same translation with ``analysis`` attached (``None`` removes it)."""
+        from dataclasses import replace
+
+        return replace(self, analysis=analysis)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -355,26 +301,71 @@ class RoundTrip:
             "paragraphs": self.paragraphs,
             "segments": [s.to_dict() for s in self.segments],
             "paths": [p.to_dict() for p in self.paths],
+            "analysis": self.analysis.to_dict() if self.analysis is not None else None,
         }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RoundTrip:
+        """Read a result written by :meth:`to_dict` (this or an older schema version; a newer one is refused).
+
+        A version-1 document's shifts are not read: its translation is, and :func:`compare.analyse`
+        recomputes the analysis from it.
+        """
+        if not isinstance(d, Mapping):
+            raise ResultFormatError(f"not an mtcompare result document: expected a JSON object, got {type(d).__name__}")
+        found = d.get("schema_version", 1)
+        if isinstance(found, bool) or not isinstance(found, int) or found < 1:
+            raise ResultFormatError(f"not an mtcompare result document: bad schema_version {str(found)[:40]!r}")
+        if found > SCHEMA_VERSION:
+            raise ResultFormatError(
+                f"this result has schema_version {found}, newer than this mtcompare reads ({SCHEMA_VERSION}); "
+                "upgrade mtcompare to read it"
+            )
         try:
+            paths = _unique_names(tuple(Path.from_dict(p) for p in d["paths"]))
+            analysis = None
+            if found >= 2 and d.get("analysis") is not None:
+                from .analysis import Analysis
+
+                analysis = Analysis.from_dict(d["analysis"])
             return cls(
                 source_lang=d["source_lang"],
                 segments=tuple(Segment.from_dict(s) for s in d["segments"]),
-                paths=tuple(Path.from_dict(p) for p in d["paths"]),
+                paths=paths,
                 segmenter=d.get("segmenter", ""),
                 version=d.get("version", ""),
                 paragraphs=str(d.get("paragraphs", "blank")),
+                analysis=analysis,
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except ResultFormatError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             raise ResultFormatError(f"not an mtcompare result document: missing or bad field {exc}") from None
 
     def path(self, name_or_index: str | int) -> Path:
+        """A path by index, by its full name (``en>es>en (apertium)``), its system name, or a prefix of its name."""
         if isinstance(name_or_index, int):
             return self.paths[name_or_index]
         for p in self.paths:
-            if p.name == name_or_index or p.name.startswith(name_or_index):
+            if p.name == name_or_index:
                 return p
+        matches = [p for p in self.paths if p.system_name == name_or_index or p.name.startswith(name_or_index)]
+        if len(matches) == 1:
+            return matches[0]
         raise KeyError(name_or_index)
+
+
+def _unique_names(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Paths read from an older result whose names collide (two ``file`` systems) get ``-2``, ``-3`` systems."""
+    from dataclasses import replace
+
+    seen: set[str] = set()
+    out = []
+    for p in paths:
+        candidate, n = p, 1
+        while candidate.name in seen:
+            n += 1
+            candidate = replace(p, system=f"{p.system_name}-{n}")
+        seen.add(candidate.name)
+        out.append(candidate)
+    return tuple(out)

@@ -7,8 +7,9 @@ side by side on the same segments; :func:`run_path` allows a different backend o
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path as FilePath
@@ -20,10 +21,90 @@ from .cache import TranslationCache
 from .errors import ArgumentValueError
 from .languages import normalize_lang
 from .results import Hop, Path, RoundTrip, Segment, Signature, Translation
-from .text import check_paragraph_mode, paragraph_mode, segment_text
+from .text import check_paragraph_mode, documents_paragraph_mode, paragraph_mode, segment_documents, segment_text
 
 CacheLike = TranslationCache | str | FilePath | bool | None
 BackendLike = str | Backend
+#: Backends as ``roundtrip`` takes them: specs (``"apertium"``, ``"opus=hf:Helsinki-NLP/opus-mt-en-es"``),
+#: Backend objects, or a mapping of system name to spec or Backend.
+BackendsLike = Sequence[BackendLike] | Mapping[str, BackendLike] | BackendLike
+
+#: ``NAME=SPEC``: a name of letters, digits, ``_ . -`` before the first ``=`` (a spec's own ``=``,
+#: as in ``command:'tr --opt=1'``, comes after a ``:`` and is not taken for a name).
+_NAMED = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*=\s*(.+)$", re.S)
+
+
+def split_named(spec: str) -> tuple[str | None, str]:
+    """``"opus=hf:MODEL"`` -> ``("opus", "hf:MODEL")``; ``"apertium"`` -> ``(None, "apertium")``."""
+    match = _NAMED.match(spec)
+    if match:
+        return match.group(1), match.group(2).strip()
+    return None, spec.strip()
+
+
+def _derived_names(spec: str | Backend) -> list[str]:
+    """Candidate names for an unnamed system, shortest first: ``apertium``, ``hf:opus-mt-en-es``, ``file:a.tsv``,
+    then with more of a path (``file:run1/a.tsv``) to tell two files of the same name apart."""
+    from .backends.base import parse_spec
+
+    text = spec.spec if isinstance(spec, Backend) else spec
+    kind, arg = parse_spec(text)
+    if not arg:
+        return [kind]
+    if kind == "command":
+        words = [w.strip("'\"") for w in arg.split() if "{" not in w]
+        files = [w for w in words if "/" in w or "." in w]
+        base = FilePath(files[-1] if files else words[0] if words else kind).name
+        return [f"{kind}:{base}", f"{kind}:{arg}"]
+    parts = [p for p in re.split(r"[\\/]", arg) if p]
+    names = [f"{kind}:{'/'.join(parts[-k:])}" for k in range(1, len(parts) + 1)]
+    return names or [text]
+
+
+def name_systems(backends: Sequence[Any]) -> list[tuple[str, str | Backend]]:
+    """``(name, spec)`` for each backend: the name given (``NAME=SPEC``, a mapping's key) or one derived
+    from the spec, unique among them. The same spec given twice without a name runs once; the same
+    name given twice is an error.
+
+    >>> [name for name, _ in name_systems(["apertium", "file:a/out.tsv", "file:b/out.tsv", "opus=hf:x/opus-mt"])]
+    ['apertium', 'file:a/out.tsv', 'file:b/out.tsv', 'opus']
+    """
+    given: list[tuple[str | None, str | Backend]] = []
+    for item in backends:
+        if isinstance(item, tuple):
+            given.append(item)
+        elif isinstance(item, str):
+            given.append(split_named(item))
+        else:
+            given.append((None, item))
+    unique: list[tuple[str | None, str | Backend]] = []
+    for name, spec in given:
+        same = [(n, s) for n, s in unique if n == name and (s is spec or (isinstance(s, str) and s == spec))]
+        if not same:
+            unique.append((name, spec))
+    explicit = [n for n, _ in unique if n is not None]
+    for n in explicit:
+        if explicit.count(n) > 1:
+            raise ArgumentValueError(f"system name {n!r} is given to two backends; each system needs its own name")
+    taken = set(explicit)
+    unnamed = [(i, _derived_names(spec)) for i, (name, spec) in enumerate(unique) if name is None]
+    chosen: dict[int, str] = {}
+    for i, candidates in unnamed:
+        others = [c for j, c in unnamed if j != i]
+        pick = None
+        for k, candidate in enumerate(candidates):
+            clash = candidate in taken or any(o[min(k, len(o) - 1)] == candidate for o in others)
+            if not clash:
+                pick = candidate
+                break
+        if pick is None:
+            base, n = candidates[-1], 2
+            pick = base
+            while pick in taken or pick in chosen.values():
+                pick, n = f"{base}-{n}", n + 1
+        chosen[i] = pick
+        taken.add(pick)
+    return [(name if name is not None else chosen[i], spec) for i, (name, spec) in enumerate(unique)]
 
 
 def segmenter_signature() -> str:
@@ -120,20 +201,23 @@ def run_path(
     source_lang: str,
     hops: Sequence[tuple[str, BackendLike]],
     cache: CacheLike = None,
+    system: str = "",
     **options: Any,
 ) -> Path:
     """Translate ``segments`` through each ``(target_lang, backend)`` hop in turn.
 
     The hops' languages give the path: ``[("es", "apertium"), ("en", "apertium")]`` is en→es→en.
-    ``cache`` is as for :func:`roundtrip`, but off by default.
+    ``cache`` is as for :func:`roundtrip`, but off by default; ``system`` names the path's system
+    (default: its backends joined by ``+``).
     """
     segments = check.check_segments("segments", segments)
     check.check_str("source_lang", source_lang)
     hops = check.check_hops("hops", hops)
     check.check_cache("cache", cache)
     check.check_options(options)
+    check.check_str("system", system)
     with open_cache(cache) as store:
-        return _run_path(segments, source_lang, hops, store, **options)
+        return _run_path(segments, source_lang, hops, store, system=system, **options)
 
 
 def _run_path(
@@ -141,6 +225,7 @@ def _run_path(
     source_lang: str,
     hops: Sequence[tuple[str, BackendLike]],
     cache: TranslationCache | None,
+    system: str = "",
     **options: Any,
 ) -> Path:
     src = normalize_lang(source_lang)
@@ -171,6 +256,7 @@ def _run_path(
         backends=tuple(h.backend for h in done),
         hops=tuple(done),
         signature=Signature(path=path_name, hops=tuple(h.signature for h in done), segmenter=segmenter_signature()),
+        system=system,
     )
 
 
@@ -201,36 +287,44 @@ def plan_paths(source_lang: str, via: Sequence[str] = (), chain: Sequence[str] =
     return unique
 
 
-def _unique_backends(backends: Sequence[BackendLike]) -> list[BackendLike]:
-    """Each backend once: the same spec (or object) twice would give the same path twice."""
-    seen: list[BackendLike] = []
-    for b in backends:
-        if not any(b is s or (isinstance(b, str) and b == s) for s in seen):
-            seen.append(b)
-    return seen
-
-
 def roundtrip(
     text: str | Sequence[str] | Sequence[Segment],
     source_lang: str = "en",
     via: Sequence[str] = (),
     chain: Sequence[str] = (),
-    backends: Sequence[BackendLike] = ("apertium",),
+    backends: BackendsLike = ("apertium",),
     cache: CacheLike = True,
     lexicon: Any = None,
-    analyse_terms: bool = True,
+    analyse: bool = True,
     paragraphs: str = "auto",
+    metrics: Sequence[str] | None = ("bleu", "chrf", "ter"),
+    analyse_terms: bool | None = None,
     **options: Any,
 ) -> RoundTrip:
-    """Translate ``text`` into each pivot and back with each backend; trace loaded terms if asked.
+    """Translate ``text`` into each pivot and back with each backend; with ``analyse``, analyse the result.
 
-    ``paragraphs`` (``auto``, ``blank``, ``line``) says how a running text is cut into paragraphs; see
-    :func:`compare.text.paragraph_mode` and :func:`recorded_paragraphs`. ``options`` (device,
-    batch_size, beams, max_length, revision, timeout) go to the backends that understand them.
+    ``backends`` are specs (``"apertium"``, ``"hf:Helsinki-NLP/opus-mt-en-es"``), ``NAME=SPEC`` strings
+    (``"opus=hf:Helsinki-NLP/opus-mt-en-es"``), :class:`~compare.backends.Backend` objects, or a mapping
+    of system name to spec; an unnamed one gets a unique name derived from its spec
+    (:func:`name_systems`), and each path is named by its languages and system,
+    ``en>es>en (opus)``. ``paragraphs`` (``auto``, ``blank``, ``line``) says how a running text is cut
+    into paragraphs; see :func:`compare.text.paragraph_mode` and :func:`recorded_paragraphs`.
+    ``options`` (device, batch_size, beams, max_length, revision, timeout) go to the backends that
+    understand them.
 
-    A single string for ``via``, ``chain`` or ``backends`` is one item; ``lexicon`` is a
-    :class:`~compare.lexicon.Lexicon` or lexicon file paths loaded on top of the default. Wrong
-    arguments raise :class:`~compare.errors.ArgumentError` or :class:`~compare.errors.ArgumentValueError`.
+    With ``analyse`` (the default) the result is returned through :func:`compare.analyse` with
+    ``lexicon`` (a :class:`~compare.lexicon.Lexicon` or lexicon file paths loaded on top of the
+    default) and ``metrics``; without, ``result.analysis`` is ``None``. ``analyse_terms`` is the old
+    name of ``analyse`` and still accepted. A single string for ``via``, ``chain`` or ``backends`` is
+    one item. Wrong arguments raise :class:`~compare.errors.ArgumentError` or
+    :class:`~compare.errors.ArgumentValueError`.
+
+    >>> import compare
+    >>> result = compare.roundtrip("Daesh fighters were moved.", via=["es", "ca"])  # doctest: +SKIP
+    >>> [p.name for p in result.paths]  # doctest: +SKIP
+    ['en>es>en (apertium)', 'en>ca>en (apertium)']
+    >>> [(s.source_text, s.status) for s in result.analysis.paths[0].shifts]  # doctest: +SKIP
+    [('Daesh', 'kept')]
     """
     text = check.check_text_input("text", text)
     check.check_str("source_lang", source_lang)
@@ -238,35 +332,105 @@ def roundtrip(
     chain = check.check_langs("chain", chain)
     backends = check.check_backends("backends", backends)
     check.check_cache("cache", cache)
-    check.check_bool("analyse_terms", analyse_terms)
+    check.check_bool("analyse", analyse)
+    if analyse_terms is not None:
+        check.check_bool("analyse_terms", analyse_terms)
+        analyse = analyse_terms
     check.check_str("paragraphs", paragraphs)
     check.check_options(options)
     lexicon = check.check_lexicon("lexicon", lexicon)
+    from .analysis import _check_metric_names
+
+    metrics = _check_metric_names(metrics)
     src = normalize_lang(source_lang)
     mode = recorded_paragraphs(text, paragraphs)
     segments = as_segments(text, src, paragraphs)
     plans = plan_paths(src, via, chain)
-    loaded = [load_backend(b, **options) for b in _unique_backends(backends)]
+    systems = name_systems(backends)
+    loaded = [(name, load_backend(spec, **options)) for name, spec in systems]
     paths = []
     with open_cache(cache) as store:
-        for backend in loaded:
+        for name, backend in loaded:
             for plan in plans:
-                paths.append(_run_path(segments, src, [(lang, backend) for lang in plan], store))
+                paths.append(_run_path(segments, src, [(lang, backend) for lang in plan], store, system=name))
     result = RoundTrip(
         source_lang=src, segments=segments, paths=tuple(paths), segmenter=segmenter_signature(), paragraphs=mode
     )
-    if analyse_terms:
-        from .shifts import trace_roundtrip
+    if analyse:
+        from .analysis import analyse as run_analysis
 
-        result = trace_roundtrip(result, lexicon)
+        result = run_analysis(result, lexicon=lexicon, metrics=metrics)
     return result
+
+
+def roundtrip_documents(
+    documents: Mapping[str, str] | Sequence[tuple[str, str]],
+    source_lang: str = "en",
+    via: Sequence[str] = (),
+    chain: Sequence[str] = (),
+    backends: BackendsLike = ("apertium",),
+    cache: CacheLike = True,
+    lexicon: Any = None,
+    analyse: bool = True,
+    paragraphs: str = "auto",
+    metrics: Sequence[str] | None = ("bleu", "chrf", "ter"),
+    **options: Any,
+) -> RoundTrip:
+    """Round trips of several documents in one batched call: each hop translates every document's
+    segments together, and each segment (so every row of :func:`compare.tidy` and
+    :func:`compare.to_dataframe`) carries its document's id.
+
+    ``documents`` is a mapping of id to text or a sequence of ``(id, text)`` pairs; ids must be
+    distinct. With ``paragraphs="auto"`` each document is cut in the mode that fits it. The other
+    arguments are as for :func:`roundtrip`.
+
+    >>> import compare
+    >>> corpus = {"a.txt": "Daesh fighters were moved.", "b.txt": "The regime shelled the town."}
+    >>> result = compare.roundtrip_documents(corpus, via=["es"])  # doctest: +SKIP
+    >>> sorted({s.document for s in result.segments})  # doctest: +SKIP
+    ['a.txt', 'b.txt']
+    """
+    expected = "a mapping of document id to text, or a list of (id, text) pairs"
+    pairs = (
+        list(documents.items()) if isinstance(documents, Mapping) else check._items("documents", documents, expected)
+    )
+    if not pairs:
+        raise ArgumentValueError(f"documents is empty; expected {expected}")
+    checked: list[tuple[str, str]] = []
+    for i, pair in enumerate(pairs):
+        if isinstance(pair, str) or not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise check._fail(f"documents[{i}]", "an (id, text) pair", pair)
+        doc_id = check.check_str(f"documents[{i}] id", pair[0], empty=False)
+        checked.append((doc_id, check.check_str(f"documents[{doc_id!r}]", pair[1])))
+    ids = [d for d, _ in checked]
+    repeated = sorted({d for d in ids if ids.count(d) > 1})
+    if repeated:
+        raise ArgumentValueError(f"document id {repeated[0]!r} is given twice; ids must be distinct")
+    check.check_str("paragraphs", paragraphs)
+    check.check_str("source_lang", source_lang)
+    src = normalize_lang(source_lang)
+    mode = documents_paragraph_mode(checked, check_paragraph_mode(paragraphs))
+    segments = segment_documents(checked, src, paragraphs)
+    return roundtrip(
+        segments,
+        source_lang=src,
+        via=via,
+        chain=chain,
+        backends=backends,
+        cache=cache,
+        lexicon=lexicon,
+        analyse=analyse,
+        paragraphs=mode,
+        metrics=metrics,
+        **options,
+    )
 
 
 def translate(
     text: str | Sequence[str] | Sequence[Segment],
     source_lang: str,
     target_lang: str,
-    backends: Sequence[BackendLike] = ("apertium",),
+    backends: BackendsLike = ("apertium",),
     cache: CacheLike = True,
     paragraphs: str = "auto",
     **options: Any,
@@ -285,7 +449,9 @@ def translate(
     src = normalize_lang(source_lang)
     mode = recorded_paragraphs(text, paragraphs)
     segments = as_segments(text, src, paragraphs)
-    loaded = [load_backend(b, **options) for b in backends]
+    loaded = [(name, load_backend(spec, **options)) for name, spec in name_systems(backends)]
     with open_cache(cache) as store:
-        paths = tuple(_run_path(segments, src, [(target_lang, backend)], store) for backend in loaded)
+        paths = tuple(
+            _run_path(segments, src, [(target_lang, backend)], store, system=name) for name, backend in loaded
+        )
     return RoundTrip(source_lang=src, segments=segments, paths=paths, segmenter=segmenter_signature(), paragraphs=mode)

@@ -9,7 +9,8 @@ with the term counts, never another occurrence elsewhere in the segment:
 * ``kept`` — the same form came back, or the same content words in any order, with articles or
   prepositions added or lost ("Kurdish militias" → "militias of Kurdish"); a scare quote is kept
   when the words it enclosed come back enclosed by any quotation marks;
-* ``variant`` — another form of the same concept, with ``frame_change`` softened / intensified / neutral;
+* ``variant`` — another form of the same concept, with ``frame_change`` softened / intensified /
+  same_frame (another form with the same framing label: a same-frame swap);
 * ``replaced`` — the aligned text holds no form of the concept: either a form of another concept
   (``back_concept``, with ``frame_change``: one linked row, "Kurdish militias" → "militias" is
   sdf → militia) or unlisted words (``replacement``);
@@ -25,8 +26,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from .analysis import Shift
 from .matching import CLOSING_QUOTES, OPENING_QUOTES
-from .results import Hop, Path, RoundTrip, Shift
+from .results import Hop, Path
 
 if TYPE_CHECKING:
     from .align import Piece, Projection
@@ -544,70 +546,15 @@ def _trace_quote(
     )
 
 
-def trace_path(path: Path, segments: Sequence[Any], lexicon: Lexicon | None = None) -> Path:
-    """``path`` with its ``shifts`` filled in, segment by segment."""
+def trace_path(path: Path, segments: Sequence[Any], lexicon: Lexicon | None = None) -> tuple[Shift, ...]:
+    """The shifts of every loaded term of ``segments`` on ``path``, segment by segment.
+
+    The path is not changed: shifts are analysis results (:class:`compare.analysis.PathAnalysis`).
+    """
     from .lexicon import Lexicon
 
     lexicon = lexicon or Lexicon.default()
     shifts: list[Shift] = []
     for seg in segments:
         shifts += trace_segment(seg.id, seg.text, path.hops, path.source_lang, lexicon)
-    return replace(path, shifts=tuple(shifts))
-
-
-def trace_roundtrip(result: RoundTrip, lexicon: Lexicon | None = None) -> RoundTrip:
-    """Every path of ``result`` traced; only paths that end in the source language are round trips."""
-    from .lexicon import Lexicon
-
-    lexicon = lexicon or Lexicon.default()
-    paths = tuple(
-        trace_path(p, result.segments, lexicon) if p.back.lang == result.source_lang else p for p in result.paths
-    )
-    return replace(result, paths=paths)
-
-
-# --- summaries and tidy tables -------------------------------------------------------------------------
-
-
-def summary(result: RoundTrip) -> list[dict[str, Any]]:
-    """Counts per concept and path: one row each, with a column per status."""
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for path in result.paths:
-        for s in path.shifts:
-            row = rows.setdefault(
-                (s.concept, path.name), {"concept": s.concept, "path": path.name, **{k: 0 for k in STATUSES}}
-            )
-            row[s.status] += 1
-    return sorted(rows.values(), key=lambda r: (r["concept"], r["path"]))
-
-
-def tidy(result: RoundTrip) -> list[dict[str, Any]]:
-    """One flat row per occurrence and path, ready for ``pandas.DataFrame(tidy(result))``."""
-    rows = []
-    for path in result.paths:
-        for s in path.shifts:
-            row: dict[str, Any] = {"path": path.name, "backends": "+".join(path.backends)}
-            d = s.to_dict()
-            forms, texts = d.pop("pivot_forms"), d.pop("pivot_texts")
-            spans, found = d.pop("pivot_spans"), d.pop("pivot_found")
-            for side in ("source", "back"):
-                span = d.pop(f"{side}_span")
-                row[f"{side}_start"], row[f"{side}_end"] = span if span else (None, None)
-            d["alignment"] = "+".join(d["alignment"])
-            row.update(d)
-            for k, pivot in enumerate(path.pivots):
-                span = spans[k] if k < len(spans) else None
-                row[f"pivot{k + 1}_lang"] = pivot
-                row[f"pivot{k + 1}_form"] = forms[k] if k < len(forms) else None
-                row[f"pivot{k + 1}_text"] = texts[k] if k < len(texts) else None
-                row[f"pivot{k + 1}_found"] = found[k] if k < len(found) else None
-                row[f"pivot{k + 1}_start"], row[f"pivot{k + 1}_end"] = span if span else (None, None)
-            rows.append(row)
-    return rows
-
-
-def to_dataframe(result: RoundTrip) -> Any:
-    """The tidy table as a pandas DataFrame (pandas imported here, only when asked for)."""
-    import pandas as pd
-
-    return pd.DataFrame(tidy(result))
+    return tuple(shifts)

@@ -24,8 +24,8 @@ those rates. A resample whose denominator is 0 has no rate and is left out (``ci
 many remained). The random generator is numpy's ``default_rng(seed)``.
 
 **Framing tallies** count the records that carry a framing change: ``softened``, ``intensified``, and
-a swap between two forms of the same frame, which the tracer calls ``neutral`` and this module calls a
-*same-frame swap* (``same_frame``), because "neutral" is also a frame label.
+a swap between two forms of the same frame, a *same-frame swap* (``same_frame``; results written before
+0.1.0's schema 2 called it ``neutral``, which is also a frame label, and are still accepted).
 
 **Shift rate** (:func:`paired_shift_test`): the share of source occurrences that did not come back
 kept — (variant + replaced + dropped) / source occurrences.
@@ -50,7 +50,12 @@ OUTCOMES: tuple[str, ...] = (*SOURCE_OUTCOMES, "added")
 #: The outcomes that count as a shifted term.
 SHIFTED: tuple[str, ...] = ("variant", "replaced", "dropped")
 #: The tracer's ``frame_change`` values and the tally each goes to.
-FRAME_CHANGES: Mapping[str, str] = {"softened": "softened", "intensified": "intensified", "neutral": "same_frame"}
+FRAME_CHANGES: Mapping[str, str] = {
+    "softened": "softened",
+    "intensified": "intensified",
+    "same_frame": "same_frame",
+    "neutral": "same_frame",
+}
 #: How a report should name each tally.
 FRAMING_LABELS: Mapping[str, str] = {
     "softened": "softened",
@@ -69,7 +74,7 @@ class Outcome(NamedTuple):
     """One traced term on one path: what became of it. A plain tuple of the same fields is accepted too.
 
     ``segment`` is the segment's id, ``status`` one of :data:`OUTCOMES`, ``frame_change`` the tracer's
-    ``softened``/``intensified``/``neutral`` or ``None``, ``back_concept`` the concept found in the
+    ``softened``/``intensified``/``same_frame`` or ``None``, ``back_concept`` the concept found in the
     back-translation where a ``replaced`` term turned into another concept.
     """
 

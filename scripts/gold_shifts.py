@@ -86,7 +86,9 @@ def _same_outcome(gold: dict[str, Any], shift: Any) -> bool:
     if gold["outcome"] != shift.status:
         return False
     if shift.status == "variant":
-        return gold.get("frame_change") == shift.frame_change
+        # The gold set was judged when a same-frame swap was called "neutral" (now "same_frame").
+        wanted = "same_frame" if gold.get("frame_change") == "neutral" else gold.get("frame_change")
+        return wanted == shift.frame_change
     if shift.status == "replaced" and gold.get("back_concept") and gold.get("back_concept") != gold["concept"]:
         return gold["back_concept"] == shift.back_concept
     return True
@@ -110,7 +112,7 @@ def score(gold: Path = GOLD, pivots: list[str] | None = None, cache: Path | bool
     result = Score()
     for (name, pivot), judged in sorted(by_run.items()):
         text = (gold / "texts" / name).read_text(encoding="utf-8")
-        run = compare.roundtrip(text, "en", via=[pivot], cache=cache, lexicon=lexicon)
+        run = compare.roundtrip(text, "en", via=[pivot], cache=cache, lexicon=lexicon, metrics=None)
         path = run.paths[0]
         for seg in run.segments:
             rec = recorded.get((name, pivot, seg.id))
@@ -119,7 +121,9 @@ def score(gold: Path = GOLD, pivots: list[str] | None = None, cache: Path | bool
                 path.back.segments[seg.id],
             ):
                 result.translations_changed += 1
-        shifts = sorted(path.shifts, key=lambda s: (s.segment, (s.source_span or s.back_span or (0, 0))[0]))
+        shifts = sorted(
+            run.analysis.path(path.name).shifts, key=lambda s: (s.segment, (s.source_span or s.back_span or (0, 0))[0])
+        )
         matched: set[int] = set()
         for g in judged:
             result.rows += 1

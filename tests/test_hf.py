@@ -361,4 +361,6 @@ def test_cli_runs_hf_beside_apertium(tiny_model: Path, tmp_path: Path, apertium:
     assert all(len(h["segments"]) == 2 for h in hf_path["hops"])
     assert f"hf:{tiny_model}@" in hf_path["signature"]["short"] and "beams=2" in hf_path["signature"]["short"]
     # Random weights give no real translation: every source term comes back dropped or replaced.
-    assert {s["status"] for s in hf_path["shifts"] if s["source_form"]} <= {"dropped", "replaced"}
+    hf_shifts = doc["analysis"]["paths"][1]["shifts"]
+    assert doc["analysis"]["paths"][1]["path"] == hf_path["name"]
+    assert {s["status"] for s in hf_shifts if s["source_form"]} <= {"dropped", "replaced"}

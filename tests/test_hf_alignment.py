@@ -209,18 +209,18 @@ def test_round_trip_traces_through_the_engine_links(tiny_model: Path, tmp_path: 
     result = compare.roundtrip(ARTICLE_LIKE, "en", via=["es"], backends=[backend], cache=tmp_path / "cache")
     path = result.paths[0]
     assert all(h.alignment for h in path.hops), "each hop keeps its links"
-    rows = path.shifts
+    rows = result.analysis.path(path.name).shifts
     assert len(rows) >= 5
     # The first hop (en→es) is followed through the model's links, never by position.
     assert {r.alignment[0] for r in rows} <= {"engine", "engine+gap"}
     assert any(r.alignment[0] == "engine" for r in rows)
-    doc = result.to_dict()["paths"][0]["shifts"]
+    doc = result.to_dict()["analysis"]["paths"][0]["shifts"]
     assert all(row["alignment"][0].startswith("engine") and "confidence" in row for row in doc)
     # The same run from the cache gives the same rows.
     again = compare.roundtrip(ARTICLE_LIKE, "en", via=["es"], backends=[backend], cache=tmp_path / "cache")
-    assert again.paths[0].shifts == rows
+    assert again.analysis.paths[0].shifts == rows
 
     off = HFBackend(str(tiny_model), device="cpu", align=False, **FAST)
     without = compare.roundtrip(ARTICLE_LIKE, "en", via=["es"], backends=[off], cache=tmp_path / "cache")
     assert not any(h.alignment for h in without.paths[0].hops)
-    assert not any(r.alignment[0].startswith("engine") for r in without.paths[0].shifts)
+    assert not any(r.alignment[0].startswith("engine") for r in without.analysis.paths[0].shifts)

@@ -96,8 +96,8 @@ def test_frame_scale() -> None:
         ("delegitimising", "self_designation", "softened"),  # Daesh → Islamic State
         ("neutral", "delegitimising", "intensified"),  # government → regime
         ("neutral", "condemning", "intensified"),
-        ("neutral", "neutral", "neutral"),  # ISIS → ISIL
-        ("legitimising", "self_designation", "neutral"),
+        ("neutral", "neutral", "same_frame"),  # ISIS → ISIL: a same-frame swap, not the label "neutral"
+        ("legitimising", "self_designation", "same_frame"),
     ],
 )
 def test_frame_change(old: str, new: str, change: str) -> None:

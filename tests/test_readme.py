@@ -52,12 +52,23 @@ def test_shell_example(command: str, expected: list[str], workdir: Path, apertiu
 
 
 def test_library_example(tmp_path: Path, apertium: str) -> None:
-    [code] = re.findall(r"## Library\n\n```python\n(.*?)```", README, re.S)
+    [code] = re.findall(r"## Library\n.*?```python\n(.*?)```", README, re.S)
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert "en>ca>en (apertium) path:en>ca>en|hop1:apertium:eng-cat" in proc.stdout
-    assert "so-called ('així que anomenat',) None replaced None" in proc.stdout
+    out = proc.stdout
+    assert "en>ca>en (apertium) path:en>ca>en|hop1:apertium:eng-cat" in out
+    assert "analysis: lex:default.yaml@sha256:" in out
+    assert "1 so-called ('així que-anomenat',) None replaced None" in out
+    assert '3 occupation forces ("forces d\'ocupació",) forces variant softened' in out
+    assert "note      en>ca>en (apertium)  kept" in out  # the DataFrame is grouped by document id
+    assert re.search(r"en>ca>en \(apertium\): kept \d+% \[\d+%, \d+%\] of \d+; softened \d+", out)
+    assert re.search(r"en>es>en \(apertium\) BLEU \d+\.\d chrF\+\+ \d+\.\d", out)
+    assert "shift rate" in out
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        assert "no matplotlib: figure skipped" in out
 
 
 def test_quickstart_has_exactly_two_commands() -> None:

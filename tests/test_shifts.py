@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 import compare
 from compare.results import Hop, HopSignature, RoundTrip
-from compare.shifts import STATUSES, align_span, summary, tidy, to_dataframe, trace_segment
+from compare.schema import result_schema
+from compare.shifts import STATUSES, align_span, trace_segment
+from compare.tables import summary, tidy, to_dataframe
 
 from .conftest import run_cli
 
@@ -148,14 +151,18 @@ def article_result(tmp_path_factory: pytest.TempPathFactory) -> RoundTrip:
     return compare.roundtrip(text, "en", via=["es", "ca"], cache=tmp_path_factory.mktemp("cache"))
 
 
+def shifts_of(result: RoundTrip, path: int):
+    """The shifts of one path: analysis results, kept apart from the translation."""
+    return result.analysis.path(result.paths[path].name).shifts
+
+
 def find(result: RoundTrip, path: int, segment: int, source_text: str):
-    [s] = [s for s in result.paths[path].shifts if s.segment == segment and s.source_text == source_text]
+    [s] = [s for s in shifts_of(result, path) if s.segment == segment and s.source_text == source_text]
     return s
 
 
 def test_article_every_loaded_term_listed(article_result: RoundTrip) -> None:
-    es = article_result.paths[0]
-    listed = {(s.segment, s.source_text) for s in es.shifts if s.status != "added"}
+    listed = {(s.segment, s.source_text) for s in shifts_of(article_result, 0) if s.status != "added"}
     assert {
         (0, "Daesh"),
         (0, "Terrorists"),
@@ -182,8 +189,7 @@ def test_article_every_loaded_term_listed(article_result: RoundTrip) -> None:
         (11, "government"),
     } <= listed
     # Both paths trace the same source occurrences.
-    ca = article_result.paths[1]
-    assert listed == {(s.segment, s.source_text) for s in ca.shifts if s.status != "added"}
+    assert listed == {(s.segment, s.source_text) for s in shifts_of(article_result, 1) if s.status != "added"}
 
 
 def test_article_outcomes_checked_by_hand(article_result: RoundTrip) -> None:
@@ -213,27 +219,38 @@ def test_article_outcomes_checked_by_hand(article_result: RoundTrip) -> None:
         ("milícies de kurds",),
     )
     assert kurdish.pivot_found == (False,)
-    ca = article_result.paths[1]
-    assert not [s for s in ca.shifts if s.status == "added"]
+    assert not [s for s in shifts_of(article_result, 1) if s.status == "added"]
 
 
 def test_article_summary_and_tidy(article_result: RoundTrip) -> None:
     rows = summary(article_result)
     isis = [r for r in rows if r["concept"] == "isis"]
-    assert [(r["path"], r["kept"]) for r in isis] == [("en>ca>en (apertium)", 4), ("en>es>en (apertium)", 4)]
+    assert [(r["path"], r["kept"], r["kept_rate"]) for r in isis] == [
+        ("en>es>en (apertium)", 4, 1.0),
+        ("en>ca>en (apertium)", 4, 1.0),
+    ]
     for r in rows:
         assert set(STATUSES) <= set(r)
     df = to_dataframe(article_result)
-    assert len(df) == sum(len(p.shifts) for p in article_result.paths) == len(tidy(article_result))
-    assert {"path", "segment", "concept", "status", "frame_change", "pivot1_form", "pivot1_lang"} <= set(df.columns)
+    assert len(df) == len(article_result.analysis.shifts) == len(tidy(article_result))
+    assert {"path", "system", "document", "segment", "segment_text", "concept", "status", "frame_change"} <= set(
+        df.columns
+    )
+    assert {"source_start", "source_end", "back_start", "back_end", "pivot1_form", "pivot1_lang"} <= set(df.columns)
     assert set(df["status"]) <= set(STATUSES)
+    for row in tidy(article_result):
+        if row["source_start"] is not None:
+            assert row["segment_text"][row["source_start"] : row["source_end"]] == row["source_text"]
 
 
 def test_article_json_shifts(article_result: RoundTrip) -> None:
     doc = json.loads(json.dumps(article_result.to_dict()))
-    shift = doc["paths"][0]["shifts"][0]
+    assert "shifts" not in doc["paths"][0]
+    shift = doc["analysis"]["paths"][0]["shifts"][0]
     assert {"segment", "concept", "source_form", "pivot_forms", "back_form", "status", "frame_change"} <= set(shift)
+    assert {"source_span", "pivot_spans", "back_span"} <= set(shift)
     assert RoundTrip.from_dict(doc) == article_result
+    jsonschema.validate(doc, result_schema())  # the real article's output follows the shipped schema
 
 
 def test_cli_roundtrip_shows_shift_report(apertium: str, article_path: Path, tmp_path: Path) -> None:
@@ -289,7 +306,7 @@ def test_order_and_function_words_do_not_make_a_shift() -> None:
 def test_term_that_became_another_concept_is_one_linked_row() -> None:
     shifts = trace("Kurdish militias attacked.", ("Las milicias atacaron.", "es"), ("The militias attacked.", "en"))
     assert [(s.concept, s.status, s.back_concept) for s in shifts] == [("sdf", "replaced", "militia")]
-    assert shifts[0].frame_change == "neutral"  # delegitimising → delegitimising
+    assert shifts[0].frame_change == "same_frame"  # delegitimising → delegitimising: a same-frame swap
     s = only(
         trace("The SDF attacked.", ("La milicia kurda atacó.", "es"), ("The Kurdish militia attacked.", "en")), "sdf"
     )

@@ -255,6 +255,11 @@ def load_backend(spec: str | Backend, **options: Any) -> Backend:
     """A ready backend from a spec string such as ``apertium`` or ``file:out.jsonl``.
 
     Raises :class:`BackendUnavailableError` when the backend is unknown or not installed here.
+
+    >>> import compare
+    >>> backend = compare.load_backend("apertium")  # doctest: +SKIP
+    >>> [t.text for t in backend.translate(["The house is big."], "en", "es")]  # doctest: +SKIP
+    ['La casa es grande.']
     """
     if isinstance(spec, Backend):
         return spec

@@ -43,10 +43,11 @@ def frame_rank(label: str) -> int:
         raise LexiconError(f"unknown framing label {label!r}; accepted: {_frames_text()}") from None
 
 
-def frame_change(old_label: str, new_label: str) -> Literal["softened", "intensified", "neutral"]:
-    """'softened' when the new wording ranks higher, 'intensified' when lower, else 'neutral'."""
+def frame_change(old_label: str, new_label: str) -> Literal["softened", "intensified", "same_frame"]:
+    """'softened' when the new wording ranks higher, 'intensified' when lower, else 'same_frame' (a
+    same-frame swap: not to be read as the framing label 'neutral')."""
     old, new = frame_rank(old_label), frame_rank(new_label)
-    return "softened" if new > old else "intensified" if new < old else "neutral"
+    return "softened" if new > old else "intensified" if new < old else "same_frame"
 
 
 def _frames_text() -> str:

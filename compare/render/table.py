@@ -16,11 +16,13 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from ..results import Path, RoundTrip, Shift
+from ..analysis import Shift
+from ..results import Path, RoundTrip
 from .literal import literal
 
 if TYPE_CHECKING:
     from ..backends.status import BackendStatus
+    from ..metrics.semantic import Drift
 
 # A table is drawn only if every column can get this many characters (or all it needs, if fewer).
 MIN_COLUMN_WIDTH = 8
@@ -159,22 +161,36 @@ def _pivot_cell(form: str | None, text: str | None, found: bool) -> Text:
     return literal(text)
 
 
+#: How a report names each frame change: a swap between two forms of one frame is not "neutral",
+#: which is a framing label.
+FRAME_CHANGE_LABELS = {
+    "softened": "softened",
+    "intensified": "intensified",
+    "same_frame": "same-frame swap",
+    "neutral": "same-frame swap",
+}
+
+
+def _change(value: str | None) -> str:
+    return FRAME_CHANGE_LABELS.get(value or "", value or "")
+
+
 def _framing_cell(s: Shift) -> str:
     if s.status == "variant":
-        return f"{s.frame_change} ({s.source_frame}→{s.back_frame})"
+        return f"{_change(s.frame_change)} ({s.source_frame}→{s.back_frame})"
     if s.status == "replaced" and s.back_concept and s.back_concept != s.concept:
-        change = f"{s.frame_change} ({s.source_frame}→{s.back_frame})" if s.frame_change else ""
+        change = f"{_change(s.frame_change)} ({s.source_frame}→{s.back_frame})" if s.frame_change else ""
         return f"became {s.back_concept}; {change}" if change else f"became {s.back_concept}"
-    return s.frame_change or ""
+    return _change(s.frame_change)
 
 
-def shift_table(path: Path) -> Grid:
+def shift_table(path: Path, shifts: Sequence[Shift]) -> Grid:
     """Term, pivot form(s), back form, outcome and framing change: one row per occurrence."""
     columns = [Column("seg", justify="right", no_wrap=True), Column("term"), Column("concept")]
     columns += [Column(f"pivot ({hop.lang})") for hop in path.hops[:-1]]
     columns += [Column(f"back ({path.back.lang})"), Column("outcome"), Column("framing")]
     grid = Grid(f"loaded terms — {path.name}", columns, expand=True)
-    for s in sorted(path.shifts, key=lambda s: (s.segment, s.status == "added")):
+    for s in sorted(shifts, key=lambda s: (s.segment, s.status == "added")):
         term = literal(s.source_text) if s.source_text else _dash()
         if s.back_text:
             back = literal(s.back_text)
@@ -194,27 +210,122 @@ def shift_table(path: Path) -> Grid:
     return grid
 
 
-def summary_table(result: RoundTrip) -> Grid:
-    """Concept × path counts of each outcome."""
-    from ..shifts import STATUSES, summary
+def _rate_cell(count: int, rate: float | None, low: float | None, high: float | None) -> str:
+    """``3 · 25% [8–50]``: the count, the rate and its CI in percent; ``·`` for nothing to count."""
+    if rate is None or (not count and not high):
+        return "·" if not count else str(count)
+    text = f"{count} · {100 * rate:.0f}%"
+    if low is not None and high is not None and round(100 * low) != round(100 * high):
+        text += f" [{100 * low:.0f}–{100 * high:.0f}]"
+    return text
 
-    columns = [Column("concept"), Column("path")]
+
+def summary_table(result: RoundTrip) -> Grid:
+    """Per concept and path: each outcome's count, rate and 95 % CI, and the framing tallies."""
+    from ..tables import ALL, STATUSES, summary
+
+    analysis = result.analysis
+    columns = [Column("concept", no_wrap=True), Column("path", no_wrap=True), Column("n", justify="right")]
     columns += [Column(status, justify="right", style=_STATUS_STYLE[status]) for status in STATUSES]
-    grid = Grid("summary: outcomes per concept and path", columns)
+    columns += [Column("softened", justify="right"), Column("intensified", justify="right")]
+    columns += [Column("same-frame swap", justify="right")]
+    caption = None
+    if analysis is not None and analysis.statistics is not None:
+        conf = f"{100 * analysis.statistics.settings.confidence:g} %"
+        caption = (
+            f"count · rate [{conf} CI, percentile bootstrap over segments]; n = source occurrences "
+            "(the denominator of kept, variant, replaced, dropped); added is over back-translation occurrences"
+        )
+    grid = Grid("summary: outcomes per concept and path", columns, caption=caption)
     for row in summary(result):
-        grid.add_row(row["concept"], row["path"], *(str(row[s]) if row[s] else "·" for s in STATUSES))
+        cells = [
+            _rate_cell(row[s], row[f"{s}_rate"], row[f"{s}_ci_low"], row[f"{s}_ci_high"])
+            if row[f"{s}_rate"] is not None or row[s]
+            else "·"
+            for s in STATUSES
+        ]
+        framing = [str(row[k]) if row[k] else "·" for k in ("softened", "intensified", "same_frame")]
+        concept = literal(row["concept"], style="bold" if row["concept"] == ALL else "")
+        grid.add_row(concept, row["path"], str(row["source_occurrences"]), *cells, *framing)
+    return grid
+
+
+def metrics_table(result: RoundTrip) -> Grid | None:
+    """Per path BLEU, chrF++ and TER of the back-translation against the source (and semantic similarity)."""
+    from ..tables import metric_rows
+
+    rows = metric_rows(result) if result.analysis is not None else []
+    names = list(dict.fromkeys(k for row in rows for k in row if k != "path"))
+    if not names:
+        return None
+    columns = [Column("path"), *(Column(n, justify="right") for n in names)]
+    grid = Grid("metrics per path", columns)
+    for row in rows:
+        cells = [
+            ("—" if row.get(n) is None else f"{row[n]:.3f}" if n == "semantic" else f"{row[n]:.1f}") for n in names
+        ]
+        grid.add_row(row["path"], *cells)
+    return grid
+
+
+def drift_table(path: str, drifted: Sequence[Drift]) -> Grid:
+    """The segments whose meaning drifted most on one path; a drift without a term shift points to broken
+    engine output rather than to a framing shift."""
+    columns = [Column("seg", justify="right", no_wrap=True), Column("similarity", justify="right")]
+    columns += [Column("term shifted"), Column("source", ratio=1), Column("back", ratio=1)]
+    grid = Grid(f"meaning drifted most — {path}", columns, expand=True)
+    for d in drifted:
+        shifted = "—" if d.term_shifted is None else "yes" if d.term_shifted else "no"
+        grid.add_row(str(d.segment), f"{d.similarity:.3f}", shifted, d.source, d.back)
+    return grid
+
+
+def comparisons_table(result: RoundTrip) -> Grid | None:
+    """Paired tests of two paths: each metric's difference and p-value, and the shift rate's."""
+    analysis = result.analysis
+    if analysis is None or not analysis.comparisons:
+        return None
+    columns = [Column("a"), Column("b"), Column("measure"), Column("a", justify="right"), Column("b", justify="right")]
+    columns += [Column("p", justify="right"), Column("test")]
+    grid = Grid("paired comparisons (same segments)", columns)
+    for c in analysis.comparisons:
+        if c.metrics is not None:
+            identical = c.metrics.differing_segments == 0
+            for score in c.metrics.scores:
+                p = "identical" if identical else f"{score.p_value:.4f}"
+                test = f"sacrebleu {c.metrics.method}, n={c.metrics.samples}, seed={c.metrics.seed}"
+                grid.add_row(c.a, c.b, score.metric, f"{score.baseline:.1f}", f"{score.system:.1f}", p, test)
+        r = c.shift_rate
+        rate = lambda v: "—" if v is None else f"{100 * v:.1f}%"  # noqa: E731
+        if r.differing_segments == 0:
+            p = "identical"
+        else:
+            p = "—" if r.p_value is None else f"{r.p_value:.4f}"
+        kind = "exact" if r.exact else f"{r.permutations} random"
+        grid.add_row(c.a, c.b, "shift rate", rate(r.rate_a), rate(r.rate_b), p, f"paired permutation ({kind})")
     return grid
 
 
 def roundtrip_view(result: RoundTrip, segments: bool = True, terms: bool = True) -> Group:
-    parts: list[Grid] = []
+    """Segments side by side per path; with an analysis, the term rows, the summary with rates and CIs,
+    the metrics, the paired comparisons and the analysis signature."""
+    parts: list[Grid | Text] = []
+    analysis = result.analysis if terms else None
     for path in result.paths:
         if segments:
             parts.append(path_table(result, path))
-        if terms and path.shifts:
-            parts.append(shift_table(path))
-    if terms and any(p.shifts for p in result.paths):
-        parts.append(summary_table(result))
+        if analysis is not None:
+            found = [pa for pa in analysis.paths if pa.path == path.name]
+            if found and found[0].shifts:
+                parts.append(shift_table(path, found[0].shifts))
+    if analysis is not None:
+        if analysis.shifts:
+            parts.append(summary_table(result))
+        for extra in (metrics_table(result), comparisons_table(result)):
+            if extra is not None:
+                parts.append(extra)
+        parts += [drift_table(pa.path, pa.drifted) for pa in analysis.paths if pa.drifted]
+        parts.append(literal(f"analysis signature: {analysis.signature}", style="dim"))
     return Group(*parts)
 
 

@@ -93,7 +93,7 @@ def test_wrong_arguments_raise_our_errors(call: Callable[[], Any], error: type[E
 
 def test_a_single_string_is_one_pivot_and_one_backend() -> None:
     result = compare.roundtrip(["Hello there."], via="es", backends=CAT, cache=False, analyse_terms=False)
-    assert [p.name for p in result.paths] == ["en>es>en (command)"]
+    assert [p.name for p in result.paths] == ["en>es>en (command:cat)"]
     chained = compare.roundtrip(["Hello there."], chain="es", backends=CAT, cache=False, analyse_terms=False)
     assert [h.lang for h in chained.paths[0].hops] == ["es", "en"]
     one_way = compare.translate(["Hello there."], "en", "es", backends=CAT, cache=False)
@@ -107,7 +107,7 @@ def test_a_lexicon_path_is_loaded_on_top_of_the_default(tmp_path: Path) -> None:
     assert [o.concept for o in found] == ["widget", "terrorist"]  # the file's concept and the default's
     assert [o.concept for o in compare.find_terms("The widget.", "en", lexicon=[path])] == ["widget"]
     result = compare.roundtrip(["A widget broke."], via="es", backends=CAT, cache=False, lexicon=path)
-    assert [s.concept for s in result.paths[0].shifts] == ["widget"]
+    assert [s.concept for s in result.analysis.paths[0].shifts] == ["widget"]
 
 
 def test_run_path_takes_a_cache_path(tmp_path: Path) -> None:

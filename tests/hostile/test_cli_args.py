@@ -59,7 +59,8 @@ TEXT = "Daesh and the terrorists left.\n"
 def shift_rows(stdout: str) -> list[tuple[str, str, int]]:
     """(path, concept, segment) of every shift row: what the summary counts."""
     doc = json.loads(stdout)
-    return sorted((p["name"], s["concept"], s["segment"]) for p in doc["paths"] for s in p["shifts"])  # type: ignore[misc]
+    paths = doc["analysis"]["paths"]  # type: ignore[index]
+    return sorted((p["path"], s["concept"], s["segment"]) for p in paths for s in p["shifts"])  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(
