@@ -47,6 +47,7 @@ from .lexicon import Lexicon
 from .matching import Occurrence
 from .results import SCHEMA_VERSION, Hop, HopSignature, Path, RoundTrip, Segment, Signature, Translation
 from .roundtrip import name_systems, roundtrip, roundtrip_documents, run_path, translate
+from .sampling import Stability, TermStability, sample_roundtrip
 from .tables import summary, tidy, to_dataframe
 from .terms import find_terms
 from .text import read_text, segment_text
@@ -82,6 +83,8 @@ __all__ = [
     "Segment",
     "Shift",
     "Signature",
+    "Stability",
+    "TermStability",
     "Translation",
     "TranslationCache",
     "TranslationFileError",
@@ -99,6 +102,7 @@ __all__ = [
     "roundtrip",
     "roundtrip_documents",
     "run_path",
+    "sample_roundtrip",
     "segment_text",
     "summary",
     "tidy",

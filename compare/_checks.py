@@ -28,6 +28,7 @@ _OPTIONS = {
     "beams": "count",
     "max_length": "count",
     "timeout": "seconds",
+    "sample": "seed",
 }
 
 
@@ -246,6 +247,9 @@ def check_options(options: Mapping[str, object]) -> dict[str, object]:
                 raise _fail(key, "a whole number of at least 1", value)
             if value < 1:
                 raise ArgumentValueError(f"{key} must be at least 1, not {value}")
+        elif kind == "seed":
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**32:
+                raise _fail(key, "a sampling seed, an int from 0 to 2**32 - 1", value)
         elif kind == "seconds":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise _fail(key, "a number of seconds greater than 0", value)

@@ -37,6 +37,9 @@ DEFAULT_METRICS: tuple[str, ...] = ("bleu", "chrf", "ter")
 ACCEPTED_METRICS: tuple[str, ...] = ("bleu", "chrf", "ter", "semantic")
 #: Modules whose source decides which terms are found and how they are traced: the matcher version.
 MATCHER_MODULES: tuple[str, ...] = ("matching", "align", "shifts", "lexicon/loader")
+#: The most bootstrap resamples :func:`analyse` takes (beyond this the intervals no longer move, and
+#: the resample matrix would not fit in memory on a laptop).
+MAX_RESAMPLES = 100_000
 #: How many most-drifted segments a semantic analysis lists per path.
 DRIFTED = 5
 
@@ -520,10 +523,10 @@ def analyse(
         raise ArgumentValueError(
             f"unknown method {method!r}; accepted: bs (paired bootstrap), ar (approximate randomisation)"
         )
-    if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 1:
-        raise check._fail("resamples", "an int >= 1", resamples)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 1:
-        raise check._fail("seed", "an int >= 1 (sacrebleu treats 0 as no seed)", seed)
+    if isinstance(resamples, bool) or not isinstance(resamples, int) or not 1 <= resamples <= MAX_RESAMPLES:
+        raise check._fail("resamples", f"an int from 1 to {MAX_RESAMPLES:,}", resamples)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 1 <= seed < 2**32:
+        raise check._fail("seed", "an int from 1 to 2**32 - 1 (sacrebleu treats 0 as no seed)", seed)
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence < 1:
         raise check._fail("confidence", "a float between 0 and 1, such as 0.95", confidence)
     if semantic_model is not None:

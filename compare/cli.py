@@ -91,6 +91,11 @@ class RoundTripFormat(str, Enum):
     csv = "csv"
     md = "md"
     latex = "latex"
+    html = "html"
+
+
+class ReportFormat(str, Enum):
+    html = "html"
 
 
 class CompareMethod(str, Enum):
@@ -367,6 +372,10 @@ def _render_result(result: Any, fmt: RoundTripFormat, output: str | None, segmen
 
     if fmt is RoundTripFormat.json:
         _write(to_json(result), output)
+    elif fmt is RoundTripFormat.html:
+        from .render.html import render_html
+
+        _write(render_html(result), output)
     elif fmt is RoundTripFormat.table:
         from .render.table import roundtrip_view
 
@@ -425,6 +434,16 @@ def roundtrip(
     method: Method = CompareMethod.bs,
     resamples: Resamples = 1000,
     seed: Seed = 12345,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            min=1,
+            max=1000,
+            help="Translate N times by sampling (seeds --seed, --seed+1, ...) where the backend can (hf) and show "
+            "how stable each term's outcome is; deterministic backends run once and say so.",
+        ),
+    ] = None,
     no_segments: Annotated[
         bool, typer.Option("--no-segments", help="Table format: leave out the side-by-side segments.")
     ] = False,
@@ -455,6 +474,32 @@ def roundtrip(
 
             lex = Lexicon.load(*lexicon)
         pairs = _compare_pairs(compare)
+        if samples is not None:
+            _sampled(
+                segments,
+                lang,
+                vias,
+                chains,
+                backend,
+                samples,
+                seed,
+                lex,
+                mode,
+                fmt,
+                output,
+                no_terms,
+                pairs,
+                _cache_arg(cache_dir, no_cache),
+                _backend_options(
+                    device=device,
+                    batch_size=batch_size,
+                    beams=beams,
+                    max_length=max_length,
+                    revision=revision,
+                    timeout=timeout,
+                ),
+            )
+            return
         result = run(
             segments,
             source_lang=lang,
@@ -487,6 +532,65 @@ def roundtrip(
                 semantic_model=semantic_model,
             )
         _render_result(result, fmt, output, segments=not no_segments)
+
+
+def _sampled(
+    segments: Any,
+    lang: str,
+    vias: list[str],
+    chains: list[str],
+    backend: list[str] | None,
+    samples: int,
+    seed: int,
+    lex: Any,
+    mode: str,
+    fmt: RoundTripFormat,
+    output: str | None,
+    no_terms: bool,
+    pairs: list[tuple[str, str]],
+    cache: Any,
+    options: dict[str, Any],
+) -> None:
+    """``roundtrip --samples N``: every system that can sample run N times, each term's outcomes counted."""
+    from .errors import ArgumentValueError
+    from .render import to_json
+    from .sampling import sample_roundtrip
+
+    if no_terms or pairs:
+        raise ArgumentValueError(
+            f"--samples counts each term's outcomes; it cannot go with {'--no-terms' if no_terms else '--compare'}"
+        )
+    if fmt in (RoundTripFormat.md, RoundTripFormat.latex):
+        raise ArgumentValueError(
+            "--samples writes --format table, json, jsonl or csv; md and latex are for one run's summary"
+        )
+    stability = sample_roundtrip(
+        segments,
+        lang,
+        via=vias,
+        chain=chains,
+        backends=_unique_backends(backend),
+        samples=samples,
+        seed=seed,
+        cache=cache,
+        lexicon=lex,
+        paragraphs=mode,
+        **options,
+    )
+    for system in stability.systems:
+        if system.deterministic:
+            _note(f"{system.system} is deterministic: it translates the same way every time, so it ran once")
+    if fmt is RoundTripFormat.json:
+        _write(to_json(stability), output)
+    elif fmt is RoundTripFormat.table:
+        from .render.table import stability_table
+
+        table = stability_table(stability)
+        _render_rich(lambda console: console.print(table), output)
+    else:
+        from .render.tabular import render_stability
+
+        _write(render_stability(stability, fmt.value), output)
 
 
 @app.command()
@@ -541,6 +645,60 @@ def analyse(
             semantic_model=semantic_model,
         )
         _render_result(result, fmt, output, segments=not no_segments)
+
+
+def _load_result(result_file: str, max_input_size: int | None) -> Any:
+    """A saved result (``--format json``) read back; ``-`` reads standard input."""
+    import json
+
+    from .errors import ResultFormatError
+    from .results import RoundTrip
+    from .text import read_text
+
+    text = read_text(result_file, max_input_size)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ResultFormatError(f"{result_file} is not JSON: {exc.msg} at line {exc.lineno}") from None
+    return RoundTrip.from_dict(data)
+
+
+@app.command()
+def report(
+    result_file: Annotated[
+        str, typer.Argument(metavar="RESULT.json", help="A result written by --format json, or - for standard input.")
+    ],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.html,
+    output: Output = None,
+    max_input_size: MaxInputSize = None,
+) -> None:
+    """Render a saved result as a self-contained HTML page (summary, heatmap, every segment with its terms)."""
+    from .render.html import render_html
+
+    with _errors():
+        result = _load_result(result_file, max_input_size)
+        if result.analysis is None:
+            _note(f"{result_file} holds no analysis; the report shows the translations (mtcompare analyse adds it)")
+        _write(render_html(result), output)
+
+
+@app.command()
+def plot(
+    result_file: Annotated[
+        str, typer.Argument(metavar="RESULT.json", help="A result written by --format json, or - for standard input.")
+    ],
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", "-o", help="Directory the figures are written into (created if missing).")
+    ],
+    max_input_size: MaxInputSize = None,
+) -> None:
+    """Figures for papers (PNG at 300 dpi and SVG): heatmap, outcome rates with CIs, metrics per pivot."""
+    from .render.plots import write_figures
+
+    with _errors():
+        result = _load_result(result_file, max_input_size)
+        for written in write_figures(result, output_dir):
+            typer.echo(str(written))
 
 
 class TermsFormat(str, Enum):

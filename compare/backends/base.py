@@ -54,6 +54,9 @@ class Backend(ABC):
     #: Whether translations carry the engine's own word alignment; a cached translation without one
     #: (stored before alignments were kept) is then translated again.
     gives_alignment: ClassVar[bool] = False
+    #: Whether the backend can translate by sampling (option ``sample``, a seed): only those give
+    #: different translations of one text, so :func:`compare.sample_roundtrip` runs the others once.
+    can_sample: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

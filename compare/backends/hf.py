@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import (
+    ArgumentValueError,
     BackendUnavailableError,
     ExternalCommandError,
     ModelUnavailableError,
@@ -297,12 +298,30 @@ def _chain(exc: BaseException) -> set[str]:
     return names
 
 
+def _sample_seed(options: dict[str, Any]) -> int | None:
+    """The ``sample`` option: ``None`` (greedy or beam search) or a seed from 0 to 2**32 - 1."""
+    value = options.get("sample")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**32:
+        raise ArgumentValueError(f"sample must be a seed from 0 to 2**32 - 1, not {value!r}")
+    return value
+
+
+def _segment_seed(seed: int, text: str) -> int:
+    """The torch seed of one segment's sample: from the run's seed and the segment's text."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(f"{seed}\0{text}".encode()).digest()[:4], "big")
+
+
 @register_backend("hf")
 class HFBackend(Backend):
     """Translate with a Hugging Face seq2seq model: a preset, a hub id, or a local directory."""
 
-    option_names = ("device", "batch_size", "beams", "max_length", "revision", "align")
+    option_names = ("device", "batch_size", "beams", "max_length", "revision", "align", "sample")
     gives_alignment = True
+    can_sample = True
 
     def __init__(self, arg: str | None = None, **options: Any) -> None:
         super().__init__(arg, **options)
@@ -311,6 +330,11 @@ class HFBackend(Backend):
         self.beams = _positive_int(self.options, "beams", 4)
         self.max_length = _positive_int(self.options, "max_length", 256)
         self.revision: str | None = str(self.options["revision"]) if "revision" in self.options else None
+        #: A sampling seed: with it, each segment is translated by sampling (no beams), seeded from this
+        #: seed and the segment's text, so a segment's sample does not depend on what is batched with it.
+        self.sample: int | None = _sample_seed(self.options)
+        if self.sample is not None:
+            self.beams = 1
         #: Whether translations carry word links from the model's cross-attention (one more forward pass).
         self.align = _switch(self.options, "align", True)
         self.gives_alignment = self.align  # type: ignore[misc]
@@ -379,6 +403,8 @@ class HFBackend(Backend):
     def _settings(self) -> dict[str, Any]:
         """Decoding settings for the signature; ``align=off`` only when links were switched off."""
         settings: dict[str, Any] = {"beams": self.beams, "max_length": self.max_length}
+        if self.sample is not None:
+            settings["sample"] = self.sample
         if not self.align:  # no links: the tracer falls back to lemmas and positions
             settings["align"] = "off"
         return settings
@@ -400,9 +426,11 @@ class HFBackend(Backend):
         out = [Translation("")] * len(texts)
         # Longest first, so each batch holds segments of similar length and little padding.
         todo = sorted((i for i, t in enumerate(texts) if t.strip()), key=lambda i: (-len(texts[i]), i))
-        for start in range(0, len(todo), self.batch_size):
-            chunk = todo[start : start + self.batch_size]
-            inputs, ids = self._generate_ids(loaded, [prefix + texts[i] for i in chunk], generate_args)
+        size = 1 if self.sample is not None else self.batch_size  # a sample is seeded per segment
+        for start in range(0, len(todo), size):
+            chunk = todo[start : start + size]
+            seed = 0 if self.sample is None else _segment_seed(self.sample, texts[chunk[0]])
+            inputs, ids = self._generate_ids(loaded, [prefix + texts[i] for i in chunk], generate_args, seed)
             decoded = [t.strip() for t in self._decode(loaded, ids, generate_args)]
             if self.align:
                 sources = [texts[i] for i in chunk]
@@ -417,7 +445,9 @@ class HFBackend(Backend):
         """The translations of ``batch`` (inputs with any prefix already added), as decoded."""
         return self._decode(loaded, self._generate_ids(loaded, batch, generate_args)[1], generate_args)
 
-    def _generate_ids(self, loaded: _Loaded, batch: list[str], generate_args: dict[str, Any]) -> tuple[Any, Any]:
+    def _generate_ids(
+        self, loaded: _Loaded, batch: list[str], generate_args: dict[str, Any], seed: int = 0
+    ) -> tuple[Any, Any]:
         """The tokenized batch and the generated ids (decoder start and forced tokens included)."""
         import torch
 
@@ -427,12 +457,13 @@ class HFBackend(Backend):
                 inputs = tokenizer(
                     batch, return_tensors="pt", padding=True, truncation=True, max_length=self.max_length
                 ).to(loaded.device)
-                torch.manual_seed(0)
+                torch.manual_seed(seed)
                 ids = model.generate(
                     **inputs,
                     num_beams=self.beams,
                     max_new_tokens=self.max_length,
-                    do_sample=False,
+                    do_sample=self.sample is not None,
+                    **({"top_k": 0, "top_p": 1.0, "temperature": 1.0} if self.sample is not None else {}),
                     **generate_args,
                 )
         except (RuntimeError, IndexError, ValueError) as exc:

@@ -23,6 +23,7 @@ from .literal import literal
 if TYPE_CHECKING:
     from ..backends.status import BackendStatus
     from ..metrics.semantic import Drift
+    from ..sampling import Stability
 
 # A table is drawn only if every column can get this many characters (or all it needs, if fewer).
 MIN_COLUMN_WIDTH = 8
@@ -327,6 +328,23 @@ def roundtrip_view(result: RoundTrip, segments: bool = True, terms: bool = True)
         parts += [drift_table(pa.path, pa.drifted) for pa in analysis.paths if pa.drifted]
         parts.append(literal(f"analysis signature: {analysis.signature}", style="dim"))
     return Group(*parts)
+
+
+def stability_table(stability: Stability) -> Grid:
+    """``--samples``: each term's most frequent outcome over the samples, and how often it came."""
+    columns = [Column("path"), Column("seg", justify="right", no_wrap=True), Column("term"), Column("concept")]
+    columns += [Column("outcome over the samples"), Column("agreement", justify="right"), Column("others")]
+    title = f"outcome stability: {stability.samples} samples from seed {stability.seed}"
+    deterministic = [s.system for s in stability.systems if s.deterministic]
+    caption = f"deterministic (one translation): {', '.join(deterministic)}" if deterministic else None
+    grid = Grid(title, columns, caption=caption)
+    for t in sorted(stability.terms, key=lambda t: (t.path, t.segment, t.source_span or (0, 0))):
+        top = t.outcomes[0]
+        others = "; ".join(f"{o.back_text or '—'} ({o.status}) {o.count}" for o in t.outcomes[1:])
+        style = _STATUS_STYLE.get(top.status, "")
+        outcome = literal(f"{top.back_text or '—'} ({top.status}) in {top.count} of {t.samples}", style=style)
+        grid.add_row(t.path, str(t.segment), t.source_text, t.concept, outcome, f"{100 * t.agreement:.0f}%", others)
+    return grid
 
 
 def terms_table(rows: Sequence[object]) -> Grid:

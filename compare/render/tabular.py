@@ -18,6 +18,7 @@ from ..tables import STATUSES, metric_rows, summary, tidy
 
 if TYPE_CHECKING:
     from ..results import RoundTrip
+    from ..sampling import Stability
 
 FRAMING_HEADERS = (("softened", "softened"), ("intensified", "intensified"), ("same_frame", "same-frame swap"))
 
@@ -183,3 +184,18 @@ RENDERERS = {"jsonl": to_jsonl, "csv": to_csv, "md": to_markdown, "latex": to_la
 def render(result: RoundTrip, fmt: str) -> str:
     """``result`` (analysed) in ``fmt``: ``csv``, ``jsonl``, ``md`` or ``latex``."""
     return RENDERERS[fmt](result)
+
+
+def render_stability(stability: Stability, fmt: str) -> str:
+    """``--samples`` as CSV or JSON Lines: one row per term, path and outcome, with its count."""
+    from ..sampling import stability_rows
+
+    rows = stability_rows(stability)
+    if fmt == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()

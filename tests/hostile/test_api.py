@@ -147,6 +147,10 @@ ANYTHING = st.recursive(
 )
 
 
+#: A small translated result for ``analyse`` (cat translates by copying).
+ANALYSED = compare.roundtrip(["Hello there.", "The terrorists left."], via="es", backends=CAT, cache=False, analyse=False)
+
+
 def _lexicon(**kw: Any) -> Lexicon:
     concepts = kw.pop("concepts")
     return Lexicon(concepts, **kw)
@@ -164,7 +168,9 @@ PUBLIC: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
             "backends": [CAT],
             "cache": False,
             "lexicon": None,
-            "analyse_terms": False,
+            "analyse": False,
+            "metrics": ["bleu"],
+            "analyse_terms": None,
             "paragraphs": "auto",
             "timeout": 60,
             "batch_size": 8,
@@ -186,6 +192,33 @@ PUBLIC: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
             "timeout": 60,
         },
     ),  # fmt: skip
+    "roundtrip_documents": (
+        compare.roundtrip_documents,
+        {
+            "documents": {"a": "Hello there."},
+            "source_lang": "en",
+            "via": ["es"],
+            "backends": {"cat": CAT},
+            "cache": False,
+            "analyse": False,
+            "paragraphs": "auto",
+        },
+    ),
+    "analyse": (
+        lambda result, **kw: compare.analyse(result, **kw),
+        {
+            "result": ANALYSED,
+            "lexicon": None,
+            "metrics": ["bleu"],
+            "statistics": True,
+            "compare": None,
+            "method": "bs",
+            "resamples": 20,
+            "seed": 1,
+            "confidence": 0.95,
+            "semantic_model": None,
+        },
+    ),
     "run_path": (compare.run_path, {"segments": SEGMENTS, "source_lang": "en", "hops": [("es", CAT)], "cache": None}),
     "find_terms": (
         compare.find_terms,
