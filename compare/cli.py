@@ -91,6 +91,11 @@ class RoundTripFormat(str, Enum):
     csv = "csv"
     md = "md"
     latex = "latex"
+    html = "html"
+
+
+class ReportFormat(str, Enum):
+    html = "html"
 
 
 class CompareMethod(str, Enum):
@@ -367,6 +372,10 @@ def _render_result(result: Any, fmt: RoundTripFormat, output: str | None, segmen
 
     if fmt is RoundTripFormat.json:
         _write(to_json(result), output)
+    elif fmt is RoundTripFormat.html:
+        from .render.html import render_html
+
+        _write(render_html(result), output)
     elif fmt is RoundTripFormat.table:
         from .render.table import roundtrip_view
 
@@ -551,9 +560,9 @@ def _sampled(
         raise ArgumentValueError(
             f"--samples counts each term's outcomes; it cannot go with {'--no-terms' if no_terms else '--compare'}"
         )
-    if fmt in (RoundTripFormat.md, RoundTripFormat.latex):
+    if fmt in (RoundTripFormat.md, RoundTripFormat.latex, RoundTripFormat.html):
         raise ArgumentValueError(
-            "--samples writes --format table, json, jsonl or csv; md and latex are for one run's summary"
+            f"--samples writes --format table, json, jsonl or csv; {fmt.value} is for one run's report"
         )
     stability = sample_roundtrip(
         segments,
@@ -636,6 +645,60 @@ def analyse(
             semantic_model=semantic_model,
         )
         _render_result(result, fmt, output, segments=not no_segments)
+
+
+def _load_result(result_file: str, max_input_size: int | None) -> Any:
+    """A saved result (``--format json``) read back; ``-`` reads standard input."""
+    import json
+
+    from .errors import ResultFormatError
+    from .results import RoundTrip
+    from .text import read_text
+
+    text = read_text(result_file, max_input_size)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ResultFormatError(f"{result_file} is not JSON: {exc.msg} at line {exc.lineno}") from None
+    return RoundTrip.from_dict(data)
+
+
+@app.command()
+def report(
+    result_file: Annotated[
+        str, typer.Argument(metavar="RESULT.json", help="A result written by --format json, or - for standard input.")
+    ],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.html,
+    output: Output = None,
+    max_input_size: MaxInputSize = None,
+) -> None:
+    """Render a saved result as a self-contained HTML page (summary, heatmap, every segment with its terms)."""
+    from .render.html import render_html
+
+    with _errors():
+        result = _load_result(result_file, max_input_size)
+        if result.analysis is None:
+            _note(f"{result_file} holds no analysis; the report shows the translations (mtcompare analyse adds it)")
+        _write(render_html(result), output)
+
+
+@app.command()
+def plot(
+    result_file: Annotated[
+        str, typer.Argument(metavar="RESULT.json", help="A result written by --format json, or - for standard input.")
+    ],
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", "-o", help="Directory the figures are written into (created if missing).")
+    ],
+    max_input_size: MaxInputSize = None,
+) -> None:
+    """Figures for papers (PNG at 300 dpi and SVG): heatmap, outcome rates with CIs, metrics per pivot."""
+    from .render.plots import write_figures
+
+    with _errors():
+        result = _load_result(result_file, max_input_size)
+        for written in write_figures(result, output_dir):
+            typer.echo(str(written))
 
 
 class TermsFormat(str, Enum):

@@ -34,8 +34,9 @@ _STANDARD_STREAMS = {
 }
 
 
-def write_output(text: str, path: str | os.PathLike[str] | None) -> None:
-    """Write ``text`` (UTF-8) to ``path``, or to standard output when ``path`` is None.
+def write_output(text: str | bytes, path: str | os.PathLike[str] | None) -> None:
+    """Write ``text`` (UTF-8; bytes as they are, e.g. a PNG) to ``path``, or to standard output when
+    ``path`` is None.
 
     Raises :class:`OutputError` ("cannot write PATH: reason") for anything that stops the write. A
     closed pipe on standard output (``| head``) is not an error of ours and propagates as
@@ -48,7 +49,7 @@ def write_output(text: str, path: str | os.PathLike[str] | None) -> None:
     if not name:
         raise OutputError("cannot write '': the output path is empty; give a file name after -o")
     try:
-        data = text.encode("utf-8")
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise OutputError(f"cannot write {name}: {_unencodable(exc)}") from None
     try:
@@ -75,10 +76,15 @@ def write_output(text: str, path: str | os.PathLike[str] | None) -> None:
         raise OutputError(f"cannot write {name!r}: a path cannot hold a NUL character") from None
 
 
-def _write_stream(stream: TextIO | None, text: str, name: str) -> None:
+def _write_stream(stream: TextIO | None, text: str | bytes, name: str) -> None:
     if stream is None:
         raise OutputError(f"cannot write {name}: it is closed; give a file with -o")
     try:
+        if isinstance(text, bytes):
+            stream.flush()
+            stream.buffer.write(text)
+            stream.buffer.flush()
+            return
         stream.write(text)
         stream.flush()
     except BrokenPipeError:

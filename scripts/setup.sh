@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Set up mtcompare on a Debian/Ubuntu machine: Apertium from Debian's packages, a virtualenv in .venv,
-# the package in editable mode. With --test, also the hf extra (torch CPU build, transformers) and the
-# test tools. Safe to run again; steps already done are skipped.
+# the package in editable mode. With --test, also the hf extra (torch CPU build, transformers), the
+# plot extra (matplotlib) with Noto fonts for Arabic, Hebrew and Chinese labels, chromium and its
+# driver for the report's browser tests, and the test tools. Safe to run again; steps already done
+# are skipped.
 #   bash scripts/setup.sh          # the toolkit and Apertium
 #   bash scripts/setup.sh --test   # plus everything the test suite needs
 set -euo pipefail
@@ -20,6 +22,9 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 DEBS="apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en apertium-eu-en"
+if [ "$WITH_TESTS" = 1 ]; then
+  DEBS="$DEBS chromium chromium-driver fonts-noto-core fonts-noto-cjk"
+fi
 if ! command -v "$PYTHON" >/dev/null 2>&1 || ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
   DEBS="$DEBS python3 python3-venv python3-pip"
 fi
@@ -48,7 +53,7 @@ pip_install() {
 if [ "$WITH_TESTS" = 1 ]; then
   # torch pinned first (the CPU build on this project's machines), so that transformers keeps it.
   .venv/bin/python -c 'import torch' >/dev/null 2>&1 || pip_install "torch==2.13.0"
-  pip_install -e '.[hf,test,semantic]'
+  pip_install -e '.[hf,test,semantic,plot]'
 else
   pip_install -e .
 fi
