@@ -159,6 +159,7 @@ def test_report_works_in_the_browser(browser: Any, report: Path, tmp_path: Path)
     browser.find_element(By.ID, "f-path-p0").click()
     WebDriverWait(browser, WAIT).until(lambda d: not d.find_element(By.CSS_SELECTOR, "div.path").is_displayed())
     assert not any(r.is_displayed() for r in summary)
+    assert browser.find_element(By.ID, "shown-count").text == "0"
     _screenshot(browser, "report-filtered.png", tmp_path)
 
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]

@@ -29,7 +29,8 @@
         if (concepts[pairs[p].slice(0, cut)] && outcomes[pairs[p].slice(cut + 1)]) { visible = true; }
       }
       rows[r].classList.toggle("hidden", !visible);
-      if (visible) { shown++; }
+      var section = rows[r].closest("[data-path-section]");
+      if (visible && (!section || paths[section.getAttribute("data-path-section")])) { shown++; }
     }
     var marks = document.querySelectorAll("mark.term[data-concept]");
     for (var m = 0; m < marks.length; m++) {
