@@ -342,6 +342,9 @@ _AFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
         "suffixes": (
             "ەکانی", "ەکان", "ەکەی", "ەکە", "یەکان", "یەکانی", "یەکە", "یەک", "ێکی", "ێک", "کان", "کانی", "کە",
             "انی", "ان", "ی", "ە", "ەی", "ەوە", "وە", "دا", "ەدا", "ش", "یش",
+            # after a final vowel the plural takes a glide, and a demonstrative phrase ends in ە:
+            # (ئەو) میلیشیایانە, those militias; تیرۆریستانە
+            "یان", "یانی", "یانە", "انە",
         ),
     },
 }  # fmt: skip
@@ -486,6 +489,7 @@ class _Word:
     skeleton: str | None = None  # Arabic script: the word without its inner long-vowel letters
     prepositional: bool = False  # a text word that starts with a glued preposition (لمسلحين)
     variants: frozenset[str] = frozenset()  # a name's spellings one swap of two letters away (Deash)
+    deep: frozenset[str] = frozenset()  # keys reached only by cutting two stacked endings
 
 
 class _Morphology:
@@ -528,8 +532,10 @@ class _Morphology:
         keys = set(bare)
         lemmas: set[str] = set()
         lemma = stem = None
+        deep: set[str] = set()
         if inflect:
-            keys |= self._strip_endings(bare, p.suffixes if in_form else p.text_suffixes)
+            stripped, deep = self._strip_endings(bare, p.suffixes if in_form else p.text_suffixes)
+            keys |= stripped
             if not in_form:
                 for root in bare:
                     for plural, singular in p.plural_rewrites:
@@ -565,16 +571,19 @@ class _Morphology:
             skeleton=_skeleton(base),
             variants=_swaps(base) if name else frozenset(),
             prepositional=not in_form and bool(p.prepositions) and base.startswith(p.prepositions) and len(base) >= 5,
+            deep=frozenset(deep - bare - lemmas),
         )
         self._cache[cache_key] = word
         return word
 
-    def _strip_endings(self, roots: set[str], suffixes: tuple[str, ...]) -> set[str]:
-        """The roots less one ending; where endings stack (Sorani ـەکان + ـی, Persian ـی + ـها), less two."""
+    def _strip_endings(self, roots: set[str], suffixes: tuple[str, ...]) -> tuple[set[str], set[str]]:
+        """The roots less one ending; where endings stack (Sorani ـەکان + ـی, Persian ـی + ـها), less two.
+        Also returns the roots reached only by cutting two endings (a closer match ranks above them)."""
         p = self.profile
         out: set[str] = set()
+        first: set[str] = set()
         todo = set(roots)
-        for _ in range(p.ending_layers):
+        for layer in range(p.ending_layers):
             found = set()
             for root in todo:
                 for suffix in suffixes:
@@ -585,7 +594,9 @@ class _Morphology:
                             found.add(stripped[:-1] + "ه")
             todo = found - out
             out |= found
-        return out
+            if layer == 0:
+                first = set(found)
+        return out, out - first
 
     @staticmethod
     def _differs_by_ending(word: str, lemma: str) -> bool:
@@ -614,6 +625,11 @@ class _FormWord:
     # is an adjective of the phrase (هجوم مسلح, an armed attack) and never matches a word that carries
     # a preposition (هجوم لمسلحين, an attack by gunmen).
     no_preposition: bool = False
+    # A later word of an Arabic form written with the article exactly when the first word is (هجمات
+    # إرهابية, الهجمات الإرهابية: noun and adjective, which agree in definiteness): the text must agree
+    # too, so هجمات الإرهابيين (the terrorists' attacks, a construct of attacks and people) is no
+    # terrorist attack. A construct form (قوات الاحتلال) is not held to it.
+    agrees: bool = False
 
 
 @dataclass(frozen=True)
@@ -631,6 +647,16 @@ class _Entry:
     # A name of several capitalised words in a language that capitalises names and not common words
     # (en, de): "Islamic state" and "islamischer Staat" (any Islamic state) are not the name.
     title_case: bool = False
+
+
+# The Arabic article, alone or after a glued conjunction or preposition (الـ، والـ، بالـ، للـ).
+_AR_DEFINITE = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال")
+_AR_QUASI_PREFIXES = frozenset({"شبه", "غير"})
+
+
+def _definite(base: str) -> bool:
+    """Whether a folded Arabic word carries the article."""
+    return base.startswith(_AR_DEFINITE) and len(base) >= 4
 
 
 def _word_matches(morph: _Morphology, fw: _FormWord, w: _Word) -> int:
@@ -653,7 +679,9 @@ def _word_matches(morph: _Morphology, fw: _FormWord, w: _Word) -> int:
     if form.base in w.bare or form.bare & w.bare:
         return 3
     if form.base in w.keys or w.base in form.keys:
-        return 2
+        # one ending off beats two stacked ones (Kurmanji terorîstiyê: terorîstî + yê, the noun
+        # terrorism, before terorîst + î + yê)
+        return 1 if form.base in w.deep and w.base not in form.keys else 2
     if form.keys & w.keys or morph.stems_agree(form, w):
         return 1
     if fw.name and _same_name(form, w):
@@ -704,7 +732,15 @@ class Matcher:
         inflect = form.inflect if form else True
         name = bool(form and form.name) and not cs
 
+        arabic = self._morph.profile.ta_marbuta
+
         def compiled(part: str) -> tuple[_FormWord, ...]:
+            tokens = [tok for _, _, tok in tokenize(part)]
+            first_definite = bool(tokens) and _definite(_fold(tokens[0], False))
+            # شبه and غير make one word with the next (شبه العسكرية, غير الحكومية): no agreement
+            agreeing = (
+                form is not None and arabic and bool(tokens) and _fold(tokens[0], False) not in _AR_QUASI_PREFIXES
+            )
             return tuple(
                 _FormWord(
                     self._morph.word(tok, in_form=True, inflect=inflect and not cs, name=name),
@@ -712,8 +748,9 @@ class Matcher:
                     inflect and not cs,
                     name and len(tok) >= 4,
                     no_preposition=form is None and k > 0 and bool(self._morph.profile.prepositions),
+                    agrees=agreeing and k > 0 and _definite(_fold(tok, False)) == first_definite,
                 )
-                for k, (_, _, tok) in enumerate(tokenize(part))
+                for k, tok in enumerate(tokens)
             )
 
         head, gap, tail = text.partition(_GAP_MARK) if form is None else (text, "", "")
@@ -903,6 +940,8 @@ class Matcher:
             q = _word_matches(self._morph, fw, words[k])
             if not q:
                 return None
+            if fw.agrees and _definite(words[k].base) != _definite(words[i].base):
+                return None
             score += q
             k += 1
         covered = k - i
@@ -940,7 +979,11 @@ class Matcher:
             if prev is not None and prev.form_text is not None and hit.form_text is not None:
                 if prev.concept == hit.concept:
                     owner = prev if prev.concept in self._absorbs and hit.watch else None
-                    joined = owner is not None and self._adjacent(text, prev, hit, connectors=False)
+                    # A label and a name of the same concept joined by a connector are one phrase too
+                    # ("milicias kurdas das FDS", "Kurdish militias of the SDF"); two labels are not.
+                    joined = owner is not None and self._adjacent(
+                        text, prev, hit, connectors=hit.name and not prev.name
+                    )
                 elif hit.concept in self._absorbs.get(prev.concept, ()):
                     owner, joined = prev, self._adjacent(text, prev, hit)
                 elif prev.concept in self._absorbs.get(hit.concept, ()):

@@ -391,6 +391,25 @@ OTHER_SENSES = [
     ("kmr", "dîktatorê Iraqê"),
     ("zh", "被其他人痛斥为独裁者"),
     ("de", "aus dem Regierungsdistrikt Donggala"),  # an administrative district, as Regierungsbezirk
+    # batch 4: a head of government is a person; student and council government; administrations of
+    # facilities and treatments; the Kurdish (autonomous) administration; procedure compounds;
+    # squatting; terror as a nuisance
+    ("ar", "دعا رئيس الحكومة العراقية إلى الحوار"),
+    ("fr", "le chef du gouvernement a démissionné"),
+    ("es", "el presidente del Gobierno viajó a Bruselas"),
+    ("ca", "el president del Govern ha comparegut"),
+    ("gl", "o presidente do Goberno compareceu"),
+    ("ru", "глава правительства заявил"),
+    ("de", "Der Regierungschef trat zurück"),
+    ("fr", "Le gouvernement étudiant de l'Université Laval"),
+    ("gl", "A xunta de goberno local aprobou o orzamento"),
+    ("gl", "a administración do tratamento farmacéutico"),
+    ("en", "the administration of the new terminal"),
+    ("ru", "Курдская администрация северо-востока Сирии"),
+    ("de", "ein strengeres Parkregime"),
+    ("ca", "denuncien l'ocupació il·legal d'un edifici"),
+    ("ru", "настоящий террор для водителей"),
+    ("kmr", "pêşî li terora trafîkê bigire"),
 ]
 
 
@@ -447,6 +466,25 @@ WORDING = [
     ("tr", "Trump yönetiminin politikaları ve Şam yönetimine", [("Trump yönetiminin", "regime"), ("Şam yönetimine", "regime")]),
     ("kmr", "dîktatoriya leşkerî", [("dîktatoriya", "regime")]),  # the dictatorship, inflected, still is one
     ("ckb", "دیکتاتۆرییەکە", [("دیکتاتۆرییەکە", "regime")]),
+    # batch 4: Arabic noun and adjective agree in definiteness: the terrorists' attacks are people
+    ("ar", "وأن هجمات الإرهابيين تصاعدت", [("الإرهابيين", "terrorist")]),
+    ("ar", "الهجمات الإرهابية وهجمات إرهابية", [("الهجمات الإرهابية", "terrorism"), ("وهجمات إرهابية", "terrorism")]),
+    ("ar", "القوات شبه العسكرية", [("شبه العسكرية", "militia")]),  # شبه makes one word with the next
+    ("ar", "فلول النظام السابق", [("النظام السابق", "regime")]),
+    # a label and a name of one concept joined by a connector are one phrase
+    ("gl", "as milicias kurdas das FDS", [("milicias kurdas das FDS", "sdf")]),
+    ("en", "the Kurdish militias of the SDF", [("Kurdish militias of the SDF", "sdf")]),
+    # names that Catalan and Galician news write
+    ("ca", "Les Forces Democràtiques de Síria i les YPG", [("Forces Democràtiques de Síria", "sdf"), ("YPG", "sdf")]),
+    ("gl", "que considera terroristas as YPG", [("terroristas", "terrorist"), ("YPG", "sdf")]),
+    # occupied + a place; occupation of + a place
+    ("en", "in the occupied Shebaa Farms and the occupied Lebanese territories",
+     [("occupied Shebaa Farms", "occupation"), ("occupied Lebanese territories", "occupation")]),
+    ("ca", "Israel manté l'ocupació dels alts del Golan", [("ocupació dels alts del Golan", "occupation")]),
+    # Sorani plural after a vowel with a demonstrative; Kurmanji terrorism (terorîstî) inflected
+    ("ckb", "ئەو میلیشیایانە", [("میلیشیایانە", "militia")]),
+    ("kmr", "bûye delîla terorîstiyê", [("terorîstiyê", "terrorism")]),
+    ("es", "colectivos armados afines al chavismo", [("colectivos armados", "militia")]),
 ]  # fmt: skip
 
 
