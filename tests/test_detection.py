@@ -410,6 +410,10 @@ OTHER_SENSES = [
     ("ca", "denuncien l'ocupació il·legal d'un edifici"),
     ("ru", "настоящий террор для водителей"),
     ("kmr", "pêşî li terora trafîkê bigire"),
+    ("fa", "رژیم لاغری"),
+    ("fr", "un régime sans gluten"),
+    ("he", "משטר הגשמים"),
+    ("en", "the airport administration said flights resumed"),
 ]
 
 
@@ -485,6 +489,8 @@ WORDING = [
     ("ckb", "ئەو میلیشیایانە", [("میلیشیایانە", "militia")]),
     ("kmr", "bûye delîla terorîstiyê", [("terorîstiyê", "terrorism")]),
     ("es", "colectivos armados afines al chavismo", [("colectivos armados", "militia")]),
+    ("en", "the occupying Turkish army shelled occupied northern Syria",
+     [("occupying Turkish army", "occupation"), ("occupied northern Syria", "occupation")]),
 ]  # fmt: skip
 
 
