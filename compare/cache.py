@@ -1,8 +1,15 @@
 """The on-disk translation cache: SQLite, safe with several runs at once.
 
 A translation is keyed by everything that could change it: the hop signature (backend, model id and
-revision, decoding settings, language pair) and the segment text. An identical second run
-translates nothing.
+revision, decoding settings, language pair), the backend's ``output_version`` and the segment text.
+An identical second run translates nothing.
+
+``output_version`` (a class attribute of every backend, 1 unless raised) is the version of the
+backend's own handling of the engine's output. A fix there (Apertium's superblanks "[']" unwrapped,
+for instance) changes translations although the engine and its settings did not, so the backend
+raises the number and rows stored under the old one are never served again: they are misses,
+translated anew. Version 1 adds nothing to the key, so raising one backend's number leaves the
+others' rows valid. It is in the key only, not in the hop signature users see.
 
 The file carries mtcompare's SQLite ``application_id``; a database that is not an mtcompare cache is
 refused untouched. Opening survives other processes opening the same fresh file at that moment
@@ -70,6 +77,20 @@ def _is_read_only(exc: sqlite3.Error) -> bool:
     if code is not None:
         return code & 0xFF == sqlite3.SQLITE_READONLY
     return "readonly" in str(exc) or "read-only" in str(exc)
+
+
+def output_version_of(signature: HopSignature) -> int:
+    """The ``output_version`` of the backend a signature names: 1 for a backend not registered in this process."""
+    from .backends import base
+
+    name = signature.backend
+    entry = base._REGISTRY.get(name)
+    if entry is not None and not isinstance(entry, type) and name in _BUILTIN_BACKENDS:
+        entry = base.get_backend_class(name)  # a built-in backend; its module is light to import
+    return int(getattr(entry, "output_version", 1)) if isinstance(entry, type) else 1
+
+
+_BUILTIN_BACKENDS = frozenset({"apertium", "hf", "file", "command"})
 
 
 class TranslationCache:
@@ -260,13 +281,22 @@ class TranslationCache:
         return json.dumps(signature.to_dict(), sort_keys=True, ensure_ascii=False)
 
     @staticmethod
-    def _key(signature_key: str, text: str) -> str:
+    def _key(signature_key: str, text: str, output_version: int = 1) -> str:
+        if output_version != 1:
+            signature_key = f"{signature_key}\x00output_version={output_version}"
         return hashlib.sha256(f"{signature_key}\x00{text}".encode()).hexdigest()
 
-    def get_many(self, signature: HopSignature, texts: Sequence[str]) -> list[Translation | None]:
-        """The cached translation of each text, or ``None``; an unreadable row counts as ``None``."""
+    def get_many(
+        self, signature: HopSignature, texts: Sequence[str], output_version: int | None = None
+    ) -> list[Translation | None]:
+        """The cached translation of each text, or ``None``; an unreadable row counts as ``None``.
+
+        ``output_version`` is the backend's (:attr:`Backend.output_version`); by default that of the
+        backend registered under the signature's name.
+        """
         sig = self._signature_key(signature)
-        keys = [self._key(sig, t) for t in texts]
+        version = output_version_of(signature) if output_version is None else output_version
+        keys = [self._key(sig, t, version) for t in texts]
         found: dict[str, Translation] = {}
         if self._db is not None:
             alignment = "alignment" if self._has_alignment else "'[]'"
@@ -313,17 +343,24 @@ class TranslationCache:
             return None
         return Translation(target, tuple(words), tuple(tuple(link) for link in pairs))  # type: ignore[misc]
 
-    def put_many(self, signature: HopSignature, texts: Sequence[str], translations: Sequence[Translation]) -> None:
+    def put_many(
+        self,
+        signature: HopSignature,
+        texts: Sequence[str],
+        translations: Sequence[Translation],
+        output_version: int | None = None,
+    ) -> None:
         """Store translations in one transaction: after it returns they survive any kill of this process.
 
-        A read-only cache stores nothing.
+        A read-only cache stores nothing. ``output_version`` as for :meth:`get_many`.
         """
         if self.read_only or self._db is None:
             return
         sig = self._signature_key(signature)
+        version = output_version_of(signature) if output_version is None else output_version
         rows = [
             (
-                self._key(sig, src),
+                self._key(sig, src, version),
                 sig,
                 src,
                 tr.text,

@@ -4,10 +4,22 @@ import subprocess
 
 import pytest
 
+from compare.backends import apertium as apertium_module
 from compare.backends import load_backend
-from compare.backends.apertium import installed_modes, unknown_words
+from compare.backends.apertium import (
+    _STREAM_SPECIALS,
+    installed_modes,
+    read_tagged,
+    split_generator,
+    tag_units,
+    unescape,
+    unknown_words,
+    wblank_pipeline,
+)
 from compare.errors import UnsupportedPairError
 from compare.text import segment_text
+
+from .conftest import SHARED_CORPORA
 
 
 def test_modes_map_iso_codes(apertium: str) -> None:
@@ -75,3 +87,105 @@ def test_engine_superblanks_are_unwrapped_as_apertium_does(apertium: str) -> Non
     cli = subprocess.run(["apertium", "-u", "en-eo"], input=seg, capture_output=True, text=True, check=True)
     assert "[" not in out.text
     assert out.text == cli.stdout.strip()
+
+
+# Literal characters that Apertium's stream format, its unknown-word marks or word-bound blanks give a meaning to.
+ADVERSARIAL = [
+    "In the 1930s at 2pm, DM @MerPolCC about the £11million deal.",
+    "Daesh 5*3 #MeToo *x @me a#b",
+    "The *terrorists* said @@ and ## and ** in the house.",
+    "A path C:\\Users\\foo\\bar and a/b/c and 50/50 split.",
+    "Brackets [[1]] and [[/]] and [ ] and ]] [[ should survive.",
+    "Emoji 😀 and 🇪🇸 flags #hashtag @handle *starred*",
+    "The mark#inside and star*inside and at@inside words.",
+    "^start$ and $end^ and \\backslash\\ and <b>bold</b>",
+    'Email me at john.doe@example.com or #1 fan* of the so-called "State".',
+    "He said: 'terrorists' are \"militants\" — *not* freedom fighters #2*pm @3pm.",
+    "{curly} <angle> /slash/ \\\\double\\\\ [single] *@#*@# mixed",
+    "*",
+    "@",
+    "#",
+    "\\",
+    "x * y @ z # w",
+    "2*pm 3#am 4@pm libras*illion 11million",
+]
+NTREX = SHARED_CORPORA / "ntrex" / "newstest2019-src.eng.txt"
+
+
+def _plain_apertium(mode: str, texts: list[str], *flags: str) -> list[str]:
+    """What ``apertium`` itself prints for a NUL-separated batch, escaped as the backend escapes it."""
+    payload = "".join(_STREAM_SPECIALS.sub(r"\\\1", t) + "\n\0" for t in texts)
+    run = subprocess.run(
+        ["apertium", "-z", "-f", "none", *flags, mode], input=payload.encode(), capture_output=True, check=True
+    )
+    return [c.strip() for c in run.stdout.decode().split("\0")[: len(texts)]]
+
+
+def _two_runs_with_wblanks(mode: str, texts: list[str]) -> list[str]:
+    """The unmarked pipeline with word-bound blanks run on its own (``-n``), as the backend ran it before one pass."""
+    analyser, rest = wblank_pipeline(mode)  # type: ignore[misc]
+    payload = "".join(_STREAM_SPECIALS.sub(r"\\\1", t) + "\n\0" for t in texts)
+    analysed = subprocess.run(["bash", "-c", analyser], input=payload.encode(), capture_output=True, check=True)
+    chunks, first = analysed.stdout.decode().split("\0"), 0
+    for k, text in enumerate(texts):
+        chunks[k], spans = tag_units(chunks[k], text, first)
+        first += len(spans)
+    run = subprocess.run(
+        ["bash", "-c", rest, "apertium", "-n", ""], input="\0".join(chunks).encode(), capture_output=True, check=True
+    )
+    return run.stdout.decode().split("\0")[: len(texts)]
+
+
+@pytest.mark.parametrize(("src", "tgt"), [("en", "es"), ("en", "ca"), ("en", "eo")])
+def test_one_pass_equals_plain_apertium_clean_and_marked(
+    apertium: str, src: str, tgt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One pass gives the text of ``apertium -u`` and the marks of ``apertium`` (against it), there and back.
+
+    On a few hundred NTREX sentences and on strings full of literal ``*``, ``@``, ``#`` and stream
+    specials. Word-bound blanks make a transfer rule choose otherwise in about one sentence in 500
+    ("en el agua" for "en la agua"); there the text is that of the unmarked pipeline with word-bound
+    blanks run on its own, as it was before one pass, and the marks are what that text lacks.
+    """
+    texts = list(ADVERSARIAL)
+    if NTREX.is_file():
+        texts += NTREX.read_text(encoding="utf-8").splitlines()[:300]
+    backend = load_backend("apertium")
+
+    def no_second_run(*args: object) -> None:
+        raise AssertionError("the one-pass path ran apertium a second time")
+
+    monkeypatch.setattr(backend, "_run", no_second_run)
+    batch, (a, b) = texts, (src, tgt)
+    for _ in range(2):
+        out = backend._translate_batch(batch, a, b)
+        mode = backend.mode(a, b)
+        clean = _plain_apertium(mode, batch, "-u")
+        marked = _plain_apertium(mode, batch)
+        alone = [read_tagged(chunk)[:2] for chunk in _two_runs_with_wblanks(mode, batch)]
+        assert [t.text for t in out] == [text for _, text in alone]
+        same = sum(t.text == unescape(c) for t, c in zip(out, clean, strict=True))
+        assert same >= len(batch) - 3, f"{mode}: {len(batch) - same} segments differ from apertium -u"
+        assert [t.unknown for t in out] == [unknown_words(m, raw) for m, (raw, _) in zip(marked, alone, strict=True)]
+        assert any(t.unknown for t in out) and all(t.alignment for t in out[len(ADVERSARIAL) :])
+        batch, (a, b) = [t.text for t in out], (tgt, src)
+
+
+def test_without_wblank_mode_two_runs_give_the_same(apertium: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fallback (no ``apertium-wblank-mode``): marked and ``-u`` runs, the same text and marks, no links."""
+    backend = load_backend("apertium")
+    one_pass = backend._translate_batch(ADVERSARIAL, "en", "es")
+    monkeypatch.setattr(apertium_module, "wblank_pipeline", lambda mode: None)
+    two_runs = backend._translate_batch(ADVERSARIAL, "en", "es")
+    assert [(t.text, t.unknown) for t in two_runs] == [(t.text, t.unknown) for t in one_pass]
+    assert not any(t.alignment for t in two_runs)
+
+
+def test_split_generator_cuts_before_the_marking_generator(apertium: str) -> None:
+    for mode in installed_modes().values():
+        pipeline = wblank_pipeline(mode)
+        assert pipeline is not None, mode
+        middle, generator = split_generator(pipeline[1])  # type: ignore[misc]
+        assert middle.endswith("apertium-wblank-detach") and "$1" not in middle
+        assert generator.startswith("lt-proc") and "$1" in generator
+    assert split_generator("lt-proc -z $1 gen.bin") is None

@@ -110,3 +110,61 @@ def test_cache_two_writers_at_once(tmp_path: Path) -> None:
 def test_unknown_language_suggests() -> None:
     with pytest.raises(UnknownLanguageError, match=r"unknown language 'spanish' — did you mean 'es'"):
         compare.roundtrip(["Hi."], "en", via=["spanish"], cache=False, analyse_terms=False)
+
+
+def test_cache_misses_rows_of_an_older_output_version(tmp_path: Path) -> None:
+    """Raising a backend's output_version keys its rows anew: those stored before are translated again."""
+    from compare.backends.base import Backend
+    from compare.results import HopSignature, Translation
+
+    calls: list[str] = []
+
+    class Upper(Backend):
+        name = "upper-test"
+
+        def pairs(self) -> set[tuple[str, str]]:
+            return {("en", "es")}
+
+        def hop_signature(self, source_lang: str, target_lang: str) -> HopSignature:
+            return HopSignature("upper-test", source_lang, target_lang, "m")
+
+        def _translate_batch(self, texts: list[str], source_lang: str, target_lang: str) -> list[Translation]:
+            calls.extend(texts)
+            return [Translation(t.upper() + f" v{self.output_version}") for t in texts]
+
+    class UpperFixed(Upper):
+        output_version = 2
+
+    with TranslationCache(tmp_path) as cache:
+        assert Upper().translate(["a"], "en", "es", cache=cache) == [Translation("A v1")]
+        assert Upper().translate(["a"], "en", "es", cache=cache) == [Translation("A v1")]  # a hit
+        assert calls == ["a"]
+        assert UpperFixed().translate(["a"], "en", "es", cache=cache) == [Translation("A v2")]  # the old row missed
+        assert UpperFixed().translate(["a"], "en", "es", cache=cache) == [Translation("A v2")]
+        assert calls == ["a", "a"]
+        # The version is in the key only: the signature users see is the same for both.
+        assert Upper().hop_signature("en", "es") == UpperFixed().hop_signature("en", "es")
+        sig = Upper().hop_signature("en", "es")
+        assert cache.get_many(sig, ["a"], 1) == [Translation("A v1")]
+        assert cache.get_many(sig, ["a"], 3) == [None]
+        assert cache.get_many(sig, ["a"]) == [Translation("A v1")]  # not registered: version 1
+
+
+def test_apertium_rows_from_before_output_version_2_are_not_served(apertium: str, tmp_path: Path) -> None:
+    """A row stored under the key without a version (Apertium en-eo from before superblanks were unwrapped)."""
+    from compare.results import Translation
+    from compare.roundtrip import translate_hop
+
+    backend = load_backend("apertium")
+    assert backend.output_version == 2
+    sig = backend.hop_signature("en", "eo")
+    seg = "They describe the groups as 'terrorist groups'."
+    stale = Translation("Ili priskribas la grupojn kiel [']teroristaj grupoj[']", (), ((0, 4, 0, 3),))
+    with TranslationCache(tmp_path) as cache:
+        cache.put_many(sig, [seg], [stale], output_version=1)
+        assert cache.get_many(sig, [seg], output_version=1) == [stale]
+        assert cache.get_many(sig, [seg]) == [None]  # the registered Apertium backend's version, 2
+        [fresh] = backend.translate([seg], "en", "eo", cache=cache)
+        assert "[" not in fresh.text
+        [again] = translate_hop(backend, [seg], "en", "eo", cache)
+        assert again == fresh

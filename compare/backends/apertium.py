@@ -7,6 +7,17 @@ Apertium's unknown-word marks (``*Daesh``, ``@word``, ``#word``) are kept in
 :attr:`Translation.unknown` for later analysis; the returned text is Apertium's own unmarked (``-u``)
 output of the same batch.
 
+**One pass per batch.** Marks come from the generator alone (``lt-proc -g`` writes them, ``-n``
+does not), but they are not simply strippable from its output: a mark can sit inside a token
+("libras*illion"), a literal ``*``, ``#`` or escaped ``@`` of the input looks the same, and the
+post-generator elides differently next to a marked word ("del #espectre" but "de l'espectre").
+So the pipeline runs once up to the generator, and its stream is split there (``tee`` into a
+FIFO): the generator and post-generator run on it twice, side by side, once with marks and once
+without. The unmarked branch gives the text and the word links, the marked one is exactly what
+``apertium`` itself prints, and the marks are those the marked output has and the unmarked one
+lacks (:func:`unknown_words`). The analyser, tagger and transfer stages, nearly all of the work,
+run once. Without ``apertium-wblank-mode`` the batch is translated twice, marked and ``-u``.
+
 **Word alignment.** Apertium carries *word-bound blanks* (``[[tag]]^lexical unit$[[/]]``) through
 every stage of its pipeline and writes them around the target words each source unit became; its
 own document formats rely on that. The unmarked run therefore goes through the mode's pipeline in
@@ -19,9 +30,11 @@ translation is the one ``apertium -u`` gives. The numbers in the output give
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +62,10 @@ _SURFACE_END = re.compile(r"(?<!\\)/")
 # Apertium's own reformatter (-f txt) unwraps; with -f none that is left to us.
 _WBLANK_STREAM = re.compile(r"\\(.)|\[\[/\]\]|\[\[(.*?)\]\]|[\[\]]|(.)", re.S)
 _UNESCAPE = re.compile(r"\\(.)|[\[\]]", re.S)
+# A word-bound blank's opening or closing tag (dropped), or an escaped character (kept as it is).
+_WBLANK_TAG = re.compile(r"(\\.)|\[\[/\]\]|\[\[.*?\]\]", re.S)
+# Where a mode's pipeline hands the transfer's output to the generator.
+_DETACH = re.compile(r"\|\s*apertium-wblank-detach\s*\|")
 
 
 def unescape(stream: str) -> str:
@@ -126,6 +143,19 @@ def wblank_pipeline(mode: str) -> tuple[str, str] | None:
     if out.returncode != 0 or not sep or not first.strip().startswith("lt-proc") or "wblank-attach" not in rest:
         return None
     return first.strip(), rest.strip()
+
+
+@lru_cache(maxsize=64)
+def split_generator(rest: str) -> tuple[str, str] | None:
+    """The rest of a wblank pipeline cut before the generator: (up to ``apertium-wblank-detach``, the generator on).
+
+    The generator part is the one that takes the mark flag (``$1``: ``-g`` marks unknown words, ``-n`` does
+    not). ``None`` when the pipeline has no such place.
+    """
+    parts = _DETACH.split(rest)
+    if len(parts) != 2 or "$1" not in parts[1] or "$1" in parts[0]:
+        return None
+    return f"{parts[0].strip()} | apertium-wblank-detach", parts[1].strip()
 
 
 def tag_units(analysed: str, text: str, first_tag: int) -> tuple[str, list[tuple[int, int] | None]]:
@@ -218,6 +248,8 @@ class ApertiumBackend(Backend):
 
     option_names = ("timeout",)
     gives_alignment = True
+    #: 2: superblanks the engine's rules write ("[']" in en-eo) are unwrapped as ``apertium -u`` does.
+    output_version = 2
 
     @classmethod
     def availability(cls) -> Availability:
@@ -260,37 +292,54 @@ class ApertiumBackend(Backend):
         mode = self.mode(source_lang, target_lang)
         # The newline before each NUL keeps Apertium from dropping a segment's final punctuation.
         payload = "".join(_STREAM_SPECIALS.sub(r"\\\1", t.replace("\0", " ")) + "\n\0" for t in texts)
-        marked = self._run(mode, [], payload, len(texts))
         aligned = self._run_aligned(mode, payload, texts)
         if aligned is None:
+            marked = self._run(mode, [], payload, len(texts))
             clean = self._run(mode, ["-u"], payload, len(texts))
-            return [
-                Translation(unescape(c), unknown_words(m, c)) for c, m in zip(clean, marked, strict=True)
-            ]
-        return [
-            Translation(text, unknown_words(m, raw), links)
-            for (raw, text, links), m in zip(aligned, marked, strict=True)
-        ]
+            return [Translation(unescape(c), unknown_words(m, c)) for c, m in zip(clean, marked, strict=True)]
+        return [Translation(text, unknown_words(m, raw), links) for raw, text, links, m in aligned]
 
     def _run_aligned(
         self, mode: str, payload: str, texts: list[str]
-    ) -> list[tuple[str, str, tuple[tuple[int, int, int, int], ...]]] | None:
-        """The unmarked translation with word-bound blanks: (escaped text, text, links) per segment."""
+    ) -> list[tuple[str, str, tuple[tuple[int, int, int, int], ...], str]] | None:
+        """One pass with word-bound blanks: (escaped unmarked text, text, links, marked text) per segment.
+
+        ``None`` when the mode's pipeline cannot be cut after the analyser and before the generator.
+        """
         pipeline = wblank_pipeline(mode)
-        if pipeline is None:
+        split = split_generator(pipeline[1]) if pipeline is not None else None
+        if pipeline is None or split is None:
             return None
-        analyser, rest = pipeline
+        analyser = pipeline[0]
+        middle, generator = split
         analysed = self._pipe(mode, ["bash", "-c", f"set -o pipefail; {analyser}"], payload, len(texts))
         chunks = analysed.split("\0")
         spans: list[tuple[int, int] | None] = []
         for k, text in enumerate(texts):
             chunks[k], found = tag_units(chunks[k], text.replace("\0", " "), len(spans))
             spans += found
-        generated = self._pipe(
-            mode, ["bash", "-c", f"set -o pipefail; {rest}", "apertium", "-n", ""], "\0".join(chunks), len(texts)
+        # The marked branch reads the transfer's output from a FIFO that tee fills, into a file;
+        # the unmarked one is the pipeline's stdout. Both exit statuses count.
+        script = (
+            "set -o pipefail\n"
+            f'( {generator.replace("$1", "-g")} ) < "$3" > "$4" & marked=$!\n'
+            f'{middle} | tee "$3" | {generator}\n'
+            "status=$?\n"
+            'wait "$marked" || exit $?\n'
+            "exit $status\n"
         )
+        with tempfile.TemporaryDirectory(prefix="mtcompare-apertium-") as tmp:
+            fifo, marked_file = Path(tmp) / "generator-input", Path(tmp) / "marked"
+            os.mkfifo(fifo)
+            generated = self._pipe(
+                mode,
+                ["bash", "-c", script, "apertium", "-n", "", str(fifo), str(marked_file)],
+                "\0".join(chunks),
+                len(texts),
+            )
+            marked = self._check_output(mode, marked_file.read_bytes().decode("utf-8", "replace"), len(texts), "")
         out = []
-        for chunk in generated.split("\0")[: len(texts)]:
+        for chunk, marked_chunk in zip(generated.split("\0")[: len(texts)], marked.split("\0"), strict=False):
             raw, text, groups = read_tagged(chunk)
             links = []
             for start, end, tags in groups:
@@ -298,7 +347,7 @@ class ApertiumBackend(Backend):
                     span = spans[int(tag)] if tag.isdigit() and int(tag) < len(spans) else None
                     if span is not None:
                         links.append((span[0], span[1], start, end))
-            out.append((raw, text, tuple(links)))
+            out.append((raw, text, tuple(links), _WBLANK_TAG.sub(lambda m: m.group(1) or "", marked_chunk).strip()))
         return out
 
     def _run(self, mode: str, flags: list[str], payload: str, expected: int) -> list[str]:
@@ -323,10 +372,15 @@ class ApertiumBackend(Backend):
         stderr = run.stderr.decode("utf-8", "replace").strip()
         if run.returncode != 0:
             raise ExternalCommandError(f"apertium {mode} failed (exit {run.returncode}): {stderr[-300:]}")
-        chunks = run.stdout.decode("utf-8", "replace").split("\0")
+        return self._check_output(mode, run.stdout.decode("utf-8", "replace"), expected, stderr)
+
+    @staticmethod
+    def _check_output(mode: str, output: str, expected: int, stderr: str) -> str:
+        """``output`` if it holds ``expected`` NUL-separated segments (and nothing after them)."""
+        chunks = output.split("\0")
         if len(chunks) < expected or any(c.strip() for c in chunks[expected:]):
             raise ExternalCommandError(
                 f"apertium {mode} returned {len(chunks)} NUL-separated segments for {expected}; "
                 f"alignment lost. stderr: {stderr[-300:]}"
             )
-        return run.stdout.decode("utf-8", "replace")
+        return output

@@ -57,6 +57,11 @@ class Backend(ABC):
     #: Whether the backend can translate by sampling (option ``sample``, a seed): only those give
     #: different translations of one text, so :func:`compare.sample_roundtrip` runs the others once.
     can_sample: ClassVar[bool] = False
+    #: The version of this backend's own handling of the engine's output (unescaping, mark removal,
+    #: alignment reading). Raise it when a fix there changes translations the engine itself gives
+    #: unchanged: it is part of the translation cache's key (not of the hop signature), so rows stored
+    #: before the fix are translated again instead of being served forever.
+    output_version: ClassVar[int] = 1
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -121,7 +126,7 @@ class Backend(ABC):
         signature = self.hop_signature(src, tgt)
         results: list[Translation | None] = [None] * len(texts)
         if cache is not None:
-            for i, hit in enumerate(cache.get_many(signature, texts)):
+            for i, hit in enumerate(cache.get_many(signature, texts, self.output_version)):
                 if hit is not None and self.gives_alignment and not hit.alignment and hit.text.strip():
                     continue
                 results[i] = hit
@@ -138,7 +143,7 @@ class Backend(ABC):
             for i in todo:
                 results[i] = by_text[texts[i]]
             if cache is not None:
-                cache.put_many(signature, unique, out)
+                cache.put_many(signature, unique, out, self.output_version)
         return [r for r in results if r is not None]
 
 
