@@ -57,10 +57,11 @@ _MARK = re.compile(r"(?:\\@|[*@#])(\w[\w'’-]*)")
 # character outside units is matched too, so that "\^" in a blank is not taken for a unit.
 _UNIT = re.compile(r"\\.|\^((?:\\.|[^$\\])*)\$", re.S)
 _SURFACE_END = re.compile(r"(?<!\\)/")
-# The generator's output with word-bound blanks: an escaped character, a closing or opening blank, a character.
+# The generator's output with word-bound blanks: an escaped character, a closing or opening blank, a lone bracket,
+# a run of other characters (or a lone backslash at the end).
 # A lone unescaped bracket is a superblank's: the engine's rules write some blanks as "[']", which
 # Apertium's own reformatter (-f txt) unwraps; with -f none that is left to us.
-_WBLANK_STREAM = re.compile(r"\\(.)|\[\[/\]\]|\[\[(.*?)\]\]|[\[\]]|(.)", re.S)
+_WBLANK_STREAM = re.compile(r"\\(.)|\[\[/\]\]|\[\[(.*?)\]\]|[\[\]]|([^\\\[\]]+|.)", re.S)
 _UNESCAPE = re.compile(r"\\(.)|[\[\]]", re.S)
 # A word-bound blank's opening or closing tag (dropped), or an escaped character (kept as it is).
 _WBLANK_TAG = re.compile(r"(\\.)|\[\[/\]\]|\[\[.*?\]\]", re.S)
