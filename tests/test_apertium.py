@@ -189,3 +189,20 @@ def test_split_generator_cuts_before_the_marking_generator(apertium: str) -> Non
         assert middle.endswith("apertium-wblank-detach") and "$1" not in middle
         assert generator.startswith("lt-proc") and "$1" in generator
     assert split_generator("lt-proc -z $1 gen.bin") is None
+
+
+def test_streamed_pipeline_reports_failures(apertium: str) -> None:
+    """Analyser and rest run at once: a dying stage, a hung one and a lost segment are each one clear error."""
+    from compare.errors import ExternalCommandError
+
+    backend = load_backend("apertium")
+    texts = ["a b c"] * 2000
+    payload = "".join(t + "\n\0" for t in texts)
+    with pytest.raises(ExternalCommandError, match=r"failed \(exit 3\): broken"):
+        backend._pipe_tagged("x", ["cat"], ["bash", "-c", "echo broken >&2; exit 3"], payload, texts)
+    with pytest.raises(ExternalCommandError, match="timed out on 2000 segments"):
+        load_backend("apertium", timeout=1)._pipe_tagged("x", ["cat"], ["sleep", "60"], payload, texts)
+    with pytest.raises(ExternalCommandError, match="alignment lost"):
+        backend._pipe_tagged("x", ["head", "-c", "10"], ["cat"], payload, texts)
+    out, spans = backend._pipe_tagged("x", ["cat"], ["cat"], payload, texts)
+    assert out.count("\0") == 2000 and len(spans) == 0  # nothing in ^…$ form: no unit tagged

@@ -20,11 +20,13 @@ run once. Without ``apertium-wblank-mode`` the batch is translated twice, marked
 
 **Word alignment.** Apertium carries *word-bound blanks* (``[[tag]]^lexical unit$[[/]]``) through
 every stage of its pipeline and writes them around the target words each source unit became; its
-own document formats rely on that. The unmarked run therefore goes through the mode's pipeline in
-two parts: the morphological analyser first, then each analysed lexical unit is wrapped in a
-numbered word-bound blank and the rest of the pipeline runs (``apertium-wblank-mode`` writes it, as
-``apertium`` itself does). Multi-word units (``because of``) are already formed by then, so the
-translation is the one ``apertium -u`` gives. The numbers in the output give
+own document formats rely on that. The run therefore goes through the mode's pipeline in two
+parts: the morphological analyser, then each analysed lexical unit is wrapped in a numbered
+word-bound blank and the rest of the pipeline runs (``apertium-wblank-mode`` writes it, as
+``apertium`` itself does). Both parts run at once: the analyser flushes at each segment's NUL, and
+each segment is tagged and handed on as it comes out. Multi-word units (``because of``) are already
+formed by then, so the translation is the one ``apertium -u`` gives (word-bound blanks make a
+transfer rule choose otherwise in about one sentence in 500). The numbers in the output give
 :attr:`Translation.alignment`: character links from the source words to the target words.
 """
 
@@ -35,9 +37,12 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 from ..errors import ExternalCommandError, ModelUnavailableError, UnknownLanguageError
 from ..languages import normalize_lang
@@ -313,12 +318,6 @@ class ApertiumBackend(Backend):
             return None
         analyser = pipeline[0]
         middle, generator = split
-        analysed = self._pipe(mode, ["bash", "-c", f"set -o pipefail; {analyser}"], payload, len(texts))
-        chunks = analysed.split("\0")
-        spans: list[tuple[int, int] | None] = []
-        for k, text in enumerate(texts):
-            chunks[k], found = tag_units(chunks[k], text.replace("\0", " "), len(spans))
-            spans += found
         # The marked branch reads the transfer's output from a FIFO that tee fills, into a file;
         # the unmarked one is the pipeline's stdout. Both exit statuses count.
         script = (
@@ -332,11 +331,12 @@ class ApertiumBackend(Backend):
         with tempfile.TemporaryDirectory(prefix="mtcompare-apertium-") as tmp:
             fifo, marked_file = Path(tmp) / "generator-input", Path(tmp) / "marked"
             os.mkfifo(fifo)
-            generated = self._pipe(
+            generated, spans = self._pipe_tagged(
                 mode,
+                ["bash", "-c", f"set -o pipefail; {analyser}"],
                 ["bash", "-c", script, "apertium", "-n", "", str(fifo), str(marked_file)],
-                "\0".join(chunks),
-                len(texts),
+                payload,
+                texts,
             )
             marked = self._check_output(mode, marked_file.read_bytes().decode("utf-8", "replace"), len(texts), "")
         out = []
@@ -348,8 +348,122 @@ class ApertiumBackend(Backend):
                     span = spans[int(tag)] if tag.isdigit() and int(tag) < len(spans) else None
                     if span is not None:
                         links.append((span[0], span[1], start, end))
-            out.append((raw, text, tuple(links), _WBLANK_TAG.sub(lambda m: m.group(1) or "", marked_chunk).strip()))
+            out.append((raw, text, tuple(links), _WBLANK_TAG.sub(r"\1", marked_chunk).strip()))
         return out
+
+    def _pipe_tagged(
+        self, mode: str, analyser: list[str], argv: list[str], payload: str, texts: list[str]
+    ) -> tuple[str, list[tuple[int, int] | None]]:
+        """The analyser and the rest of the pipeline at once, each analysed segment tagged as it comes out.
+
+        Returns the rest's output (checked as :meth:`_pipe` checks it) and the source span of every tag.
+        The analyser flushes at each NUL, so tagging and the later stages overlap with analysis.
+        """
+        expected = len(texts)
+        deadline = time.monotonic() + float(self.options.get("timeout", 600))
+        procs: list[subprocess.Popen[bytes]] = []
+        try:
+            for command in (analyser, argv):
+                procs.append(
+                    subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                )
+        except OSError as exc:
+            for proc in procs:
+                proc.kill()
+                proc.wait()
+            raise ExternalCommandError(f"cannot run bash for apertium {mode}: {exc.strerror}") from None
+        first, rest = procs
+        captured: dict[str, bytes] = {}
+
+        def feed() -> None:
+            assert first.stdin is not None
+            try:
+                first.stdin.write(payload.encode("utf-8"))
+                first.stdin.close()
+            except (BrokenPipeError, ValueError, OSError):
+                pass
+
+        def drain(name: str, stream: IO[bytes] | None) -> None:
+            assert stream is not None
+            captured[name] = stream.read()
+
+        threads = [
+            threading.Thread(target=feed, daemon=True),
+            threading.Thread(target=drain, args=("out", rest.stdout), daemon=True),
+            threading.Thread(target=drain, args=("err1", first.stderr), daemon=True),
+            threading.Thread(target=drain, args=("err2", rest.stderr), daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
+        spans: list[tuple[int, int] | None] = []
+        analysed_chunks = 0
+        extra = False
+        pending = b""
+        broken = False
+        assert first.stdout is not None and rest.stdin is not None
+        try:
+            while True:
+                block = first.stdout.read1(1 << 16)
+                if not block:
+                    break
+                pending += block
+                *done, pending = pending.split(b"\0")
+                pieces = []
+                for piece in done:
+                    k = analysed_chunks
+                    analysed_chunks += 1
+                    chunk = piece.decode("utf-8", "replace")
+                    if k < expected:
+                        chunk, found = tag_units(chunk, texts[k].replace("\0", " "), len(spans))
+                        spans += found
+                    elif chunk.strip():
+                        extra = True
+                    pieces.append(chunk + "\0")
+                if pieces and not broken:
+                    try:
+                        rest.stdin.write("".join(pieces).encode("utf-8"))
+                        rest.stdin.flush()
+                    except (BrokenPipeError, OSError):
+                        broken = True  # the rest died; its exit status says why
+            tail = pending.decode("utf-8", "replace")  # after the last NUL: as in str.split, one more chunk
+            if analysed_chunks < expected:
+                tail, found = tag_units(tail, texts[analysed_chunks].replace("\0", " "), len(spans))
+                spans += found
+            elif tail.strip():
+                extra = True
+            if not broken:
+                try:
+                    rest.stdin.write(tail.encode("utf-8"))
+                except (BrokenPipeError, OSError):
+                    pass
+            try:
+                rest.stdin.close()
+            except (BrokenPipeError, OSError):
+                pass
+            for proc in procs:
+                proc.wait(timeout=max(deadline - time.monotonic(), 0.001))
+            for thread in threads:
+                thread.join(timeout=max(deadline - time.monotonic(), 0.001))
+                if thread.is_alive():
+                    raise subprocess.TimeoutExpired(argv, 0)
+        except subprocess.TimeoutExpired:
+            raise ExternalCommandError(f"apertium {mode} timed out on {expected} segments") from None
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+        for proc, err in ((first, "err1"), (rest, "err2")):
+            stderr = captured.get(err, b"").decode("utf-8", "replace").strip()
+            if proc.returncode != 0:
+                raise ExternalCommandError(f"apertium {mode} failed (exit {proc.returncode}): {stderr[-300:]}")
+        if analysed_chunks + 1 < expected or extra:
+            raise ExternalCommandError(
+                f"apertium {mode} returned {analysed_chunks + 1} NUL-separated segments for {expected}; "
+                f"alignment lost. stderr: {captured.get('err1', b'').decode('utf-8', 'replace').strip()[-300:]}"
+            )
+        stderr = captured.get("err2", b"").decode("utf-8", "replace").strip()
+        return self._check_output(mode, captured.get("out", b"").decode("utf-8", "replace"), expected, stderr), spans
 
     def _run(self, mode: str, flags: list[str], payload: str, expected: int) -> list[str]:
         """One apertium process over the whole NUL-separated batch; ``expected`` segments come back."""
