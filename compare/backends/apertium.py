@@ -70,6 +70,7 @@ _WBLANK_STREAM = re.compile(r"\\(.)|\[\[/\]\]|\[\[(.*?)\]\]|[\[\]]|([^\\\[\]]+|.
 _UNESCAPE = re.compile(r"\\(.)|[\[\]]", re.S)
 # A word-bound blank's opening or closing tag (dropped), or an escaped character (kept as it is).
 _WBLANK_TAG = re.compile(r"(\\.)|\[\[/\]\]|\[\[.*?\]\]", re.S)
+_WBLANK_TAG_PLAIN = re.compile(r"\[\[/\]\]|\[\[.*?\]\]", re.S)  # the same where nothing is escaped
 # Where a mode's pipeline hands the transfer's output to the generator.
 _DETACH = re.compile(r"\|\s*apertium-wblank-detach\s*\|")
 
@@ -177,7 +178,11 @@ def tag_units(analysed: str, text: str, first_tag: int) -> tuple[str, list[tuple
         nonlocal cursor
         if m.group(1) is None:  # an escaped character between units
             return m.group(0)
-        surface = _ESCAPED.sub(r"\1", _SURFACE_END.split(m.group(1), maxsplit=1)[0])
+        unit = m.group(1)
+        if "\\" in unit:
+            surface = _ESCAPED.sub(r"\1", _SURFACE_END.split(unit, maxsplit=1)[0])
+        else:  # nothing escaped: the surface is all before the first slash
+            surface = unit.partition("/")[0]
         at = text.find(surface, cursor) if surface else -1
         if at < 0 and surface.strip():  # a multi-word unit across other whitespace
             pattern = r"\s+".join(re.escape(w) for w in surface.split())
@@ -348,7 +353,11 @@ class ApertiumBackend(Backend):
                     span = spans[int(tag)] if tag.isdigit() and int(tag) < len(spans) else None
                     if span is not None:
                         links.append((span[0], span[1], start, end))
-            out.append((raw, text, tuple(links), _WBLANK_TAG.sub(r"\1", marked_chunk).strip()))
+            if "\\" in marked_chunk:
+                marked_text = _WBLANK_TAG.sub(r"\1", marked_chunk)
+            else:
+                marked_text = _WBLANK_TAG_PLAIN.sub("", marked_chunk)
+            out.append((raw, text, tuple(links), marked_text.strip()))
         return out
 
     def _pipe_tagged(
