@@ -35,6 +35,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -73,6 +74,19 @@ _WBLANK_TAG = re.compile(r"(\\.)|\[\[/\]\]|\[\[.*?\]\]", re.S)
 _WBLANK_TAG_PLAIN = re.compile(r"\[\[/\]\]|\[\[.*?\]\]", re.S)  # the same where nothing is escaped
 # Where a mode's pipeline hands the transfer's output to the generator.
 _DETACH = re.compile(r"\|\s*apertium-wblank-detach\s*\|")
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill a pipeline started in its own session, every stage of it, and reap it.
+
+    Only while its leader is unreaped: the group id is the leader's pid, which is not reused before.
+    """
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            proc.kill()
+        proc.wait()
 
 
 def unescape(stream: str) -> str:
@@ -374,12 +388,17 @@ class ApertiumBackend(Backend):
         try:
             for command in (analyser, argv):
                 procs.append(
-                    subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                    subprocess.Popen(
+                        command,
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        start_new_session=True,  # one group per pipeline: killed whole, stages included
+                    )
                 )
         except OSError as exc:
             for proc in procs:
-                proc.kill()
-                proc.wait()
+                _kill_group(proc)
             raise ExternalCommandError(f"cannot run bash for apertium {mode}: {exc.strerror}") from None
         first, rest = procs
         captured: dict[str, bytes] = {}
@@ -459,9 +478,20 @@ class ApertiumBackend(Backend):
             raise ExternalCommandError(f"apertium {mode} timed out on {expected} segments") from None
         finally:
             for proc in procs:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.wait()
+                _kill_group(proc)
+            # The pipes' file objects are closed once nothing reads them (a drain that still runs keeps its own).
+            for thread in threads:
+                thread.join(timeout=5)
+            streams = {"out": rest.stdout, "err1": first.stderr, "err2": rest.stderr}
+            for name, stream in streams.items():
+                if stream is not None and name in captured:
+                    stream.close()
+            for stream in (first.stdout, rest.stdin):
+                try:
+                    if stream is not None:
+                        stream.close()
+                except OSError:
+                    pass
         for proc, err in ((first, "err1"), (rest, "err2")):
             stderr = captured.get(err, b"").decode("utf-8", "replace").strip()
             if proc.returncode != 0:
