@@ -46,7 +46,7 @@ from .errors import (
 from .lexicon import Lexicon
 from .matching import Occurrence
 from .results import SCHEMA_VERSION, Hop, HopSignature, Path, RoundTrip, Segment, Signature, Translation
-from .roundtrip import name_systems, roundtrip, roundtrip_documents, run_path, translate
+from .roundtrip import HopProgress, name_systems, roundtrip, roundtrip_documents, run_path, translate
 from .sampling import Stability, TermStability, sample_roundtrip
 from .tables import summary, tidy, to_dataframe
 from .terms import find_terms
@@ -64,6 +64,7 @@ __all__ = [
     "CacheWarning",
     "ExternalCommandError",
     "Hop",
+    "HopProgress",
     "HopSignature",
     "InputError",
     "LanguageFallbackWarning",

@@ -187,6 +187,7 @@ MaxLength = Annotated[int | None, typer.Option("--max-length", min=1, help="hf: 
 LexiconFiles = Annotated[
     list[Path] | None, typer.Option(help="Extra lexicon files (YAML), repeatable; later ones override.")
 ]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar on stderr.")]
 Timeout = Annotated[
     float | None,
     typer.Option(min=0.001, help="apertium, command: seconds a backend may take per batch (default 600/3600)."),
@@ -251,6 +252,42 @@ def _note(message: str) -> None:
     from .render.literal import visible
 
     typer.echo(f"mtcompare: note: {visible(message)}", err=True)
+
+
+@contextmanager
+def _progress_bar(quiet: bool) -> Iterator[Callable[[Any], None] | None]:
+    """A rich progress bar on stderr, one task per hop, fed by the library's ``progress`` callback.
+
+    Nothing when ``quiet`` or when stderr is not a terminal (a log file gets no bar).
+    """
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .render.literal import visible
+
+    tasks: dict[tuple[str, int], Any] = {}
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("segments"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+
+        def update(event: Any) -> None:
+            key = (event.path, event.hop)
+            if key not in tasks:
+                label = f"{event.path} hop {event.hop}/{event.hops} {event.source_lang}→{event.target_lang}"
+                tasks[key] = bar.add_task(visible(label), total=event.total)
+            bar.update(tasks[key], completed=event.done, total=event.total)
+            bar.refresh()  # drawn at every chunk, not only on the timer
+
+        yield update
 
 
 @contextmanager
@@ -459,6 +496,7 @@ def roundtrip(
     timeout: Timeout = None,
     paragraphs: Paragraphs = ParagraphMode.auto,
     max_input_size: MaxInputSize = None,
+    quiet: Quiet = False,
 ) -> None:
     """Translate into pivot languages and back; show where loaded terms shift, with metrics and rates."""
     from .roundtrip import roundtrip as run
@@ -500,24 +538,26 @@ def roundtrip(
                 ),
             )
             return
-        result = run(
-            segments,
-            source_lang=lang,
-            via=vias,
-            chain=chains,
-            backends=_unique_backends(backend),
-            cache=_cache_arg(cache_dir, no_cache),
-            analyse=False,
-            paragraphs=mode,
-            **_backend_options(
-                device=device,
-                batch_size=batch_size,
-                beams=beams,
-                max_length=max_length,
-                revision=revision,
-                timeout=timeout,
-            ),
-        )
+        with _progress_bar(quiet) as progress:
+            result = run(
+                segments,
+                source_lang=lang,
+                via=vias,
+                chain=chains,
+                backends=_unique_backends(backend),
+                cache=_cache_arg(cache_dir, no_cache),
+                analyse=False,
+                paragraphs=mode,
+                progress=progress,
+                **_backend_options(
+                    device=device,
+                    batch_size=batch_size,
+                    beams=beams,
+                    max_length=max_length,
+                    revision=revision,
+                    timeout=timeout,
+                ),
+            )
         if not no_terms:
             from .analysis import analyse
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path as FilePath
 from typing import Any
@@ -165,32 +166,64 @@ MAX_CHUNK = 1024
 CHUNK_SECONDS = 10.0
 
 
+@dataclass(frozen=True)
+class HopProgress:
+    """Where a run stands, given to a ``progress`` callback after each chunk of a hop (and at its start).
+
+    ``path`` names the path, ``hop`` counts from 1 of ``hops``; ``done`` of ``total`` distinct segments of
+    this hop are translated (cache hits count as done at once).
+    """
+
+    path: str
+    hop: int
+    hops: int
+    source_lang: str
+    target_lang: str
+    done: int
+    total: int
+
+
+ProgressCallback = Callable[[HopProgress], None]
+
+
 def translate_hop(
-    backend: Backend, texts: Sequence[str], source_lang: str, target_lang: str, cache: TranslationCache | None
+    backend: Backend,
+    texts: Sequence[str],
+    source_lang: str,
+    target_lang: str,
+    cache: TranslationCache | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Translation]:
     """Translate ``texts`` with ``backend``; with a cache, reuse what it holds and store the rest chunk by chunk.
 
     Each text is translated once however often it occurs. Chunks are committed as they return, so a
-    rerun after any interruption translates only what the last chunk had not stored.
+    rerun after any interruption translates only what the last chunk had not stored. ``progress`` is
+    called with (distinct segments done, distinct segments in all) at the start and after each chunk.
     """
-    if cache is None or not texts:
+    if not texts or (cache is None and progress is None):
         return backend.translate(texts, source_lang, target_lang)
     src, tgt = backend.check_pair(source_lang, target_lang)
-    signature = backend.hop_signature(src, tgt)
     unique = list(dict.fromkeys(texts))
     done: dict[str, Translation] = {}
-    for text, hit in zip(unique, cache.get_many(signature, unique)):
-        # As in Backend.translate: a backend that gives word links does not reuse a translation stored without them.
-        if hit is not None and not (backend.gives_alignment and not hit.alignment and hit.text.strip()):
-            done[text] = hit
+    signature = backend.hop_signature(src, tgt)
+    if cache is not None:
+        for text, hit in zip(unique, cache.get_many(signature, unique)):
+            # As in Backend.translate: a backend that gives word links does not reuse a translation stored without them.
+            if hit is not None and not (backend.gives_alignment and not hit.alignment and hit.text.strip()):
+                done[text] = hit
     todo = [t for t in unique if t not in done]
+    if progress is not None:
+        progress(len(done), len(unique))
     size = FIRST_CHUNK
     while todo:
         chunk, todo = todo[:size], todo[size:]
         started = time.monotonic()
         out = backend.translate(chunk, src, tgt)
-        cache.put_many(signature, chunk, out)
+        if cache is not None:
+            cache.put_many(signature, chunk, out)
         done.update(zip(chunk, out))
+        if progress is not None:
+            progress(len(done), len(unique))
         per_segment = max(time.monotonic() - started, 1e-6) / len(chunk)
         size = max(1, min(MAX_CHUNK, int(CHUNK_SECONDS / per_segment)))
     return [done[t] for t in texts]
@@ -226,16 +259,24 @@ def _run_path(
     hops: Sequence[tuple[str, BackendLike]],
     cache: TranslationCache | None,
     system: str = "",
+    progress: ProgressCallback | None = None,
     **options: Any,
 ) -> Path:
     src = normalize_lang(source_lang)
     texts = [s.text for s in segments]
     done: list[Hop] = []
     current = src
-    for target, spec in hops:
+    name = ">".join([src, *(normalize_lang(t) for t, _ in hops)]) + (f" ({system})" if system else "")
+    for k, (target, spec) in enumerate(hops, 1):
         tgt = normalize_lang(target)
         backend = load_backend(spec, **options)
-        translations = translate_hop(backend, texts, current, tgt, cache)
+        report = None
+        if progress is not None:
+
+            def report(n: int, total: int, k: int = k, a: str = current, b: str = tgt) -> None:
+                progress(HopProgress(name, k, len(hops), a, b, n, total))
+
+        translations = translate_hop(backend, texts, current, tgt, cache, report)
         done.append(
             Hop(
                 lang=tgt,
@@ -258,6 +299,11 @@ def _run_path(
         signature=Signature(path=path_name, hops=tuple(h.signature for h in done), segmenter=segmenter_signature()),
         system=system,
     )
+
+
+def _check_progress(progress: Any) -> None:
+    if progress is not None and not callable(progress):
+        raise check._fail("progress", "a callable taking a HopProgress, or None", progress)
 
 
 def plan_paths(source_lang: str, via: Sequence[str] = (), chain: Sequence[str] = ()) -> list[list[str]]:
@@ -299,6 +345,7 @@ def roundtrip(
     paragraphs: str = "auto",
     metrics: Sequence[str] | None = ("bleu", "chrf", "ter"),
     analyse_terms: bool | None = None,
+    progress: ProgressCallback | None = None,
     **options: Any,
 ) -> RoundTrip:
     """Translate ``text`` into each pivot and back with each backend; with ``analyse``, analyse the result.
@@ -315,8 +362,10 @@ def roundtrip(
     With ``analyse`` (the default) the result is returned through :func:`compare.analyse` with
     ``lexicon`` (a :class:`~compare.lexicon.Lexicon` or lexicon file paths loaded on top of the
     default) and ``metrics``; without, ``result.analysis`` is ``None``. ``analyse_terms`` is the old
-    name of ``analyse`` and still accepted. A single string for ``via``, ``chain`` or ``backends`` is
-    one item. Wrong arguments raise :class:`~compare.errors.ArgumentError` or
+    name of ``analyse`` and still accepted. ``progress``, if given, is called with a
+    :class:`HopProgress` at the start of each hop and after each chunk it translates (the CLI draws
+    its progress bar from it). A single string for ``via``, ``chain`` or ``backends`` is one item.
+    Wrong arguments raise :class:`~compare.errors.ArgumentError` or
     :class:`~compare.errors.ArgumentValueError`.
 
     >>> import compare
@@ -338,6 +387,7 @@ def roundtrip(
         analyse = analyse_terms
     check.check_str("paragraphs", paragraphs)
     check.check_options(options)
+    _check_progress(progress)
     lexicon = check.check_lexicon("lexicon", lexicon)
     from .analysis import _check_metric_names
 
@@ -352,7 +402,9 @@ def roundtrip(
     with open_cache(cache) as store:
         for name, backend in loaded:
             for plan in plans:
-                paths.append(_run_path(segments, src, [(lang, backend) for lang in plan], store, system=name))
+                paths.append(
+                    _run_path(segments, src, [(lang, backend) for lang in plan], store, system=name, progress=progress)
+                )
     result = RoundTrip(
         source_lang=src, segments=segments, paths=tuple(paths), segmenter=segmenter_signature(), paragraphs=mode
     )
@@ -374,6 +426,7 @@ def roundtrip_documents(
     analyse: bool = True,
     paragraphs: str = "auto",
     metrics: Sequence[str] | None = ("bleu", "chrf", "ter"),
+    progress: ProgressCallback | None = None,
     **options: Any,
 ) -> RoundTrip:
     """Round trips of several documents in one batched call: each hop translates every document's
@@ -422,6 +475,7 @@ def roundtrip_documents(
         analyse=analyse,
         paragraphs=mode,
         metrics=metrics,
+        progress=progress,
         **options,
     )
 
