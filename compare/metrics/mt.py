@@ -259,4 +259,6 @@ def score_path(
         )
         for doc, indices in by_document.items()
     )
-    return PathScores(corpus=_corpus(names, refs, hyps, lang), documents=document_scores, segments=segments)
+    # One document holding every segment (a single text) scores as the whole path: computed once.
+    corpus = document_scores[0].scores if len(document_scores) == 1 else _corpus(names, refs, hyps, lang)
+    return PathScores(corpus=corpus, documents=document_scores, segments=segments)
