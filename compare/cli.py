@@ -512,6 +512,9 @@ def roundtrip(
 
             lex = Lexicon.load(*lexicon)
         pairs = _compare_pairs(compare)
+        backend_options = _backend_options(
+            device=device, batch_size=batch_size, beams=beams, max_length=max_length, revision=revision, timeout=timeout
+        )
         if samples is not None:
             _sampled(
                 segments,
@@ -528,14 +531,7 @@ def roundtrip(
                 no_terms,
                 pairs,
                 _cache_arg(cache_dir, no_cache),
-                _backend_options(
-                    device=device,
-                    batch_size=batch_size,
-                    beams=beams,
-                    max_length=max_length,
-                    revision=revision,
-                    timeout=timeout,
-                ),
+                backend_options,
             )
             return
         with _progress_bar(quiet) as progress:
@@ -549,14 +545,7 @@ def roundtrip(
                 analyse=False,
                 paragraphs=mode,
                 progress=progress,
-                **_backend_options(
-                    device=device,
-                    batch_size=batch_size,
-                    beams=beams,
-                    max_length=max_length,
-                    revision=revision,
-                    timeout=timeout,
-                ),
+                **backend_options,
             )
         if not no_terms:
             from .analysis import analyse
@@ -654,21 +643,11 @@ def analyse(
     max_input_size: MaxInputSize = None,
 ) -> None:
     """Analyse a saved result again (another lexicon, metrics, comparisons) without translating anything."""
-    import json
-
     from .analysis import analyse as run
-    from .errors import ResultFormatError
-    from .results import RoundTrip
-    from .text import read_text
 
     with _errors():
         pairs = _compare_pairs(compare)
-        text = read_text(result_file, max_input_size)
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ResultFormatError(f"{result_file} is not JSON: {exc.msg} at line {exc.lineno}") from None
-        saved = RoundTrip.from_dict(data)
+        saved = _load_result(result_file, max_input_size)
         lex = None
         if lexicon:
             from .lexicon import Lexicon
