@@ -128,10 +128,10 @@ def quote_around(
         j = i
         while j < len(text) and (text[j].isspace() or text[j] in ".,;:!?"):
             j += 1
-        punct = any(c in ".;:!?" for c in text[i:j])
+        punct = any(c in ".,;:!?" for c in text[i:j])
         if j < len(text) and text[j] in CLOSING_QUOTES and not _opens_word(text, j):
             return opening, j
-        if after and after[0][0] == j and skipped < 5 and not (punct or "," in text[i:j]):
+        if after and after[0][0] == j and skipped < 5 and not punct:
             function = after[0][2].lower() in stop
             if function or content < others:
                 content += not function
@@ -216,16 +216,15 @@ class _Segment:
             # still wins where it finds the term's own words and the links land on function words
             # only: a transfer rule that moves a word can leave its link on a neighbour
             # ("com ‘terroristes'" → "how terrorist ‘'").
-            lemma_proj = by_lemmas(self.texts[0], self.back, pieces, self.langs[0])
+            # The lemma alignment is made only where it may be used (the common engine case needs none).
             if not self.engine or not _has_words(self.back, out[-1].pieces):
+                lemma_proj = by_lemmas(self.texts[0], self.back, pieces, self.langs[0])
                 if lemma_proj.pieces or not self.engine:
                     out[-1] = lemma_proj
-            elif (
-                lemma_proj.pieces
-                and self._words_found(pieces, lemma_proj)
-                and not content_lemmas(pieces_text(self.back, out[-1].pieces), self.langs[0], self.lexicon)
-            ):
-                out[-1] = lemma_proj
+            elif not content_lemmas(pieces_text(self.back, out[-1].pieces), self.langs[0], self.lexicon):
+                lemma_proj = by_lemmas(self.texts[0], self.back, pieces, self.langs[0])
+                if lemma_proj.pieces and self._words_found(pieces, lemma_proj):
+                    out[-1] = lemma_proj
         return out
 
     def _words_found(self, pieces: Sequence[Piece], proj: Projection) -> bool:
