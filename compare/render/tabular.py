@@ -24,11 +24,19 @@ FRAMING_HEADERS = (("softened", "softened"), ("intensified", "intensified"), ("s
 
 
 def to_jsonl(result: RoundTrip) -> str:
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in tidy(result))
+    return _jsonl(tidy(result))
 
 
 def to_csv(result: RoundTrip) -> str:
-    rows = tidy(result)
+    return _csv(tidy(result))
+
+
+def _jsonl(rows: list[dict[str, Any]]) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    """Rows as CSV, the columns in order of first appearance."""
     columns = list(dict.fromkeys(k for row in rows for k in row))
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
@@ -191,11 +199,4 @@ def render_stability(stability: Stability, fmt: str) -> str:
     from ..sampling import stability_rows
 
     rows = stability_rows(stability)
-    if fmt == "jsonl":
-        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    columns = list(dict.fromkeys(k for row in rows for k in row))
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue()
+    return _jsonl(rows) if fmt == "jsonl" else _csv(rows)
