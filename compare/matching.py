@@ -145,7 +145,7 @@ _INVISIBLE_RUN = re.compile(f"[{_INVISIBLE}]+")
 # zero-width space, so that a term next to them or across them is found and offsets are unchanged.
 _CONTROLS = re.compile(
     r"\x1b\[[0-?]*[!-/]*[@-~]"  # CSI: colours, cursor moves
-    r"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC: window titles, links
+    r"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)"  # OSC: window titles, links (terminated; else ESC ] alone)
     r"|\x1b[!-/]*[0-~]"  # other escape sequences
     r"|[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u061c\u202a-\u202e\u2066-\u2069]"
 )
