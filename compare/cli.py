@@ -832,6 +832,21 @@ def backends(
         _render_rich(lambda console: console.print(table), None)
 
 
+def _register_commands() -> None:
+    """Add the commands of :mod:`compare.commands` (each module's ``register(app)``), in name order."""
+    import importlib
+    import pkgutil
+
+    from . import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{commands.__name__}.{info.name}").register(app)
+
+
+_register_commands()
+
+
 def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
     """The library's warnings as one line each, ``mtcompare: note: ...`` (Python's own format has two)."""
     _note(str(message))

@@ -21,7 +21,12 @@ PYTHON=${PYTHON:-python3}
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
-DEBS="apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en apertium-eu-en"
+# Every Apertium pair Debian ships between the languages this field works in (chains through es, ca,
+# fr, pt, it, gl, eo, eu); apertium-apy is Apertium's own HTTP server (the apy backend).
+DEBS="apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en apertium-eu-en \
+  apertium-spa-cat apertium-es-gl apertium-fr-es apertium-fra-cat apertium-es-pt apertium-spa-ita \
+  apertium-eo-es apertium-eo-fr apertium-eo-ca apertium-eu-es apertium-isl-eng apertium-mkd-eng \
+  apertium-hbs-eng apertium-apy"
 if [ "$WITH_TESTS" = 1 ]; then
   DEBS="$DEBS chromium chromium-driver fonts-noto-core fonts-noto-cjk"
 fi
@@ -53,7 +58,7 @@ pip_install() {
 if [ "$WITH_TESTS" = 1 ]; then
   # torch pinned first (the CPU build on this project's machines), so that transformers keeps it.
   .venv/bin/python -c 'import torch' >/dev/null 2>&1 || pip_install "torch==2.13.0"
-  pip_install -e '.[hf,test,semantic,plot]'
+  pip_install -e '.[hf,ct2,openai,ray,test,semantic,plot]'
 else
   pip_install -e .
 fi
