@@ -17,7 +17,7 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from . import _checks as check
-from .backends.base import Backend, load_backend
+from .backends.base import Backend, load_backends
 from .cache import TranslationCache
 from .errors import ArgumentValueError
 from .languages import normalize_lang
@@ -269,7 +269,7 @@ def _run_path(
     name = ">".join([src, *(normalize_lang(t) for t, _ in hops)]) + (f" ({system})" if system else "")
     for k, (target, spec) in enumerate(hops, 1):
         tgt = normalize_lang(target)
-        backend = load_backend(spec, **options)
+        backend = load_backends([spec], **options)[0]
         report = None
         if progress is not None:
 
@@ -397,7 +397,7 @@ def roundtrip(
     segments = as_segments(text, src, paragraphs)
     plans = plan_paths(src, via, chain)
     systems = name_systems(backends)
-    loaded = [(name, load_backend(spec, **options)) for name, spec in systems]
+    loaded = list(zip([name for name, _ in systems], load_backends([spec for _, spec in systems], **options)))
     paths = []
     with open_cache(cache) as store:
         for name, backend in loaded:
@@ -503,7 +503,8 @@ def translate(
     src = normalize_lang(source_lang)
     mode = recorded_paragraphs(text, paragraphs)
     segments = as_segments(text, src, paragraphs)
-    loaded = [(name, load_backend(spec, **options)) for name, spec in name_systems(backends)]
+    systems = name_systems(backends)
+    loaded = list(zip([name for name, _ in systems], load_backends([spec for _, spec in systems], **options)))
     with open_cache(cache) as store:
         paths = tuple(
             _run_path(segments, src, [(target_lang, backend)], store, system=name) for name, backend in loaded

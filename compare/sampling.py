@@ -183,7 +183,7 @@ def sample_roundtrip(
     'Daesh → ISIS (variant) in 7 of 10 samples'
     """
     from .analysis import analyse
-    from .backends.base import Backend, load_backend
+    from .backends.base import Backend, load_backend, load_backends
     from .roundtrip import name_systems, roundtrip
 
     if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
@@ -197,14 +197,15 @@ def sample_roundtrip(
     systems = name_systems(check.check_backends("backends", backends))
     runs = []
     sampling = []
-    for name, spec in systems:
-        backend = spec if isinstance(spec, Backend) else load_backend(spec, **options)
+    # Options are checked against all systems together (each gets those it declares).
+    loaded = load_backends([spec for _, spec in systems], **options)
+    for (name, spec), backend in zip(systems, loaded):
         if isinstance(spec, Backend) or not backend.can_sample:
             seeds: tuple[int, ...] = ()
             made = [backend]
         else:
             seeds = tuple(range(seed, seed + samples))
-            made = [load_backend(spec, **options, sample=s) for s in seeds]
+            made = [load_backend(spec, **backend.options, sample=s) for s in seeds]
         sampling.append(SystemSampling(system=name, deterministic=not seeds, seeds=seeds))
         for one in made:
             run = roundtrip(

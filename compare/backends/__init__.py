@@ -3,6 +3,7 @@
 from .base import (
     Availability,
     Backend,
+    Option,
     backend_names,
     format_pairs,
     get_backend_class,
@@ -14,6 +15,7 @@ from .base import (
 __all__ = [
     "Availability",
     "Backend",
+    "Option",
     "backend_names",
     "format_pairs",
     "get_backend_class",

@@ -48,7 +48,7 @@ from typing import IO
 from ..errors import ExternalCommandError, ModelUnavailableError, UnknownLanguageError
 from ..languages import normalize_lang
 from ..results import HopSignature, Translation
-from .base import Availability, Backend, register_backend
+from .base import SECONDS, Availability, Backend, Option, register_backend
 
 MODES_DIR = Path("/usr/share/apertium/modes")
 INSTALL_HINT = "install it: apt-get install apertium apertium-eng-spa apertium-eng-cat (Debian/Ubuntu)"
@@ -271,7 +271,12 @@ def unknown_words(marked: str, clean: str) -> tuple[str, ...]:
 class ApertiumBackend(Backend):
     """Rule-based MT with Apertium; the spec argument may force a mode: ``apertium:eng-cat_valencia``."""
 
-    option_names = ("timeout",)
+    options_spec = (
+        Option(
+            "timeout", float, 600.0, "seconds one Apertium run may take", minimum=0, exclusive=True, accepts=SECONDS
+        ),
+    )
+    install_hint = "apt-get install apertium apertium-eng-spa (bash scripts/setup.sh installs every pair)"
     gives_alignment = True
     #: 2: superblanks the engine's rules write ("[']" in en-eo) are unwrapped as ``apertium -u`` does.
     output_version = 2

@@ -15,6 +15,7 @@ when that keeps the script: :meth:`Backend.check_pair` resolves the pair, every 
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -22,7 +23,14 @@ from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from ..errors import BackendUnavailableError, ExternalCommandError, LanguageFallbackWarning, UnsupportedPairError
+from ..errors import (
+    ArgumentError,
+    ArgumentValueError,
+    BackendUnavailableError,
+    ExternalCommandError,
+    LanguageFallbackWarning,
+    UnsupportedPairError,
+)
 from ..languages import normalize_lang, without_region
 from ..results import HopSignature, Translation
 
@@ -30,6 +38,102 @@ if TYPE_CHECKING:
     from ..cache import TranslationCache
 
 ENTRY_POINT_GROUP = "mtcompare.backends"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting a backend understands: ``-O beams=5`` on the command line, ``beams=5`` in the library.
+
+    ``type`` is ``int``, ``float``, ``str`` or ``bool``; :meth:`parse` turns a command-line string (or a
+    library value) into it and raises :class:`~compare.errors.ArgumentValueError` with what is accepted.
+    ``choices``, when given, lists the accepted values; ``minimum`` bounds a number from below.
+    """
+
+    name: str
+    type: type = str
+    default: Any = None
+    help: str = ""
+    choices: tuple[Any, ...] = ()
+    minimum: float | None = None
+    #: Whether ``minimum`` itself is refused (a timeout must be greater than 0).
+    exclusive: bool = False
+    #: What is accepted, in words, when the default wording (:meth:`describe`) says too little.
+    accepts: str = ""
+
+    def parse(self, value: Any, owner: str = "", text: bool = False) -> Any:
+        """``value`` checked against this option's type. With ``text`` (a command-line ``-O key=value``)
+        a string is converted first (``"5"`` → 5, ``"yes"`` → True).
+
+        A value of the wrong type raises :class:`~compare.errors.ArgumentError`, an unusable one
+        :class:`~compare.errors.ArgumentValueError`; both say what is accepted.
+        """
+        where = (f"{owner} option " if owner else "option ") + self.name
+        message = f"{where} must be {self.describe()}; got {value!r}"
+        if value is None:
+            return None
+        if isinstance(value, str) and (self.type is bool or (text and self.type is not str)):
+            try:
+                value = _from_text(value.strip(), self.type)
+            except ValueError:
+                raise ArgumentValueError(message) from None
+        ok_types: tuple[type, ...] = {int: (int,), float: (int, float), bool: (bool,), str: (str,)}[self.type]
+        if not isinstance(value, ok_types) or (self.type is not bool and isinstance(value, bool)):
+            raise ArgumentError(message)
+        parsed = float(value) if self.type is float else value
+        if self.type is float and not math.isfinite(parsed):
+            raise ArgumentValueError(message)
+        if self.type is str and not parsed.strip():
+            raise ArgumentValueError(message)
+        if self.choices and parsed not in self.choices:
+            raise ArgumentValueError(message)
+        if self.minimum is not None and (parsed < self.minimum or (self.exclusive and parsed == self.minimum)):
+            raise ArgumentValueError(message)
+        return parsed
+
+    def describe(self) -> str:
+        """What the option accepts, in words: 'an integer ≥ 1', 'one of: auto, cpu, cuda'."""
+        if self.accepts:
+            return self.accepts
+        if self.choices:
+            return "one of: " + ", ".join(str(c) for c in self.choices)
+        words = {
+            int: "an integer",
+            float: "a number",
+            bool: "on or off (true/false, yes/no, 1/0)",
+            str: "a non-empty string",
+        }[self.type]
+        if self.minimum is not None:
+            bound = int(self.minimum) if float(self.minimum).is_integer() else self.minimum
+            words += f" {'>' if self.exclusive else '≥'} {bound}"
+        return words
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.type.__name__,
+            "default": self.default,
+            "help": self.help,
+            "choices": list(self.choices),
+            "minimum": self.minimum,
+            "exclusive": self.exclusive,
+            "accepts": self.describe(),
+        }
+
+
+#: The wording of a timeout option's accepted values.
+SECONDS = "a number of seconds greater than 0"
+
+
+def _from_text(value: str, kind: type) -> Any:
+    if kind is bool:
+        if value.lower() in _TRUE | _FALSE:
+            return value.lower() in _TRUE
+        raise ValueError(value)
+    return kind(value)
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 
 
 @dataclass(frozen=True)
@@ -49,8 +153,12 @@ class Backend(ABC):
     """
 
     name: ClassVar[str] = ""
-    #: Options this backend understands; others passed by the CLI are ignored.
-    option_names: ClassVar[tuple[str, ...]] = ()
+    #: The settings this backend understands (``-O name=value``); any other is refused with this list.
+    options_spec: ClassVar[tuple[Option, ...]] = ()
+    #: Whether the same input always gives the same output (greedy or beam search, rule-based).
+    deterministic: ClassVar[bool] = True
+    #: How to install what the backend needs, shown when it is not available.
+    install_hint: ClassVar[str] = ""
     #: Whether translations carry the engine's own word alignment; a cached translation without one
     #: (stored before alignments were kept) is then translated again.
     gives_alignment: ClassVar[bool] = False
@@ -71,7 +179,35 @@ class Backend(ABC):
 
     def __init__(self, arg: str | None = None, **options: Any) -> None:
         self.arg = arg
-        self.options = {k: v for k, v in options.items() if k in self.option_names and v is not None}
+        self.options = self.check_options(options)
+
+    @classmethod
+    def option_names(cls) -> tuple[str, ...]:
+        return tuple(o.name for o in cls.options_spec)
+
+    @classmethod
+    def check_options(cls, options: dict[str, Any], text: bool = False) -> dict[str, Any]:
+        """``options`` parsed to their declared types (``None`` values dropped); an unknown option or a
+        wrong value raises :class:`~compare.errors.ArgumentValueError` naming what is accepted."""
+        declared = {o.name: o for o in cls.options_spec}
+        out: dict[str, Any] = {}
+        for key, value in options.items():
+            if value is None:
+                continue
+            if key not in declared:
+                accepted = ", ".join(declared) if declared else "none"
+                raise ArgumentValueError(f"backend {cls.name!r} has no option {key!r}; its options: {accepted}")
+            out[key] = declared[key].parse(value, owner=f"backend {cls.name!r}", text=text)
+        return out
+
+    def option(self, name: str) -> Any:
+        """The value of option ``name``: the one given, else its declared default."""
+        if name in self.options:
+            return self.options[name]
+        for o in self.options_spec:
+            if o.name == name:
+                return o.default
+        raise KeyError(name)
 
     @property
     def spec(self) -> str:
@@ -257,6 +393,24 @@ def parse_spec(spec: str) -> tuple[str, str | None]:
     """'hf:Helsinki-NLP/opus-mt-en-de' -> ('hf', 'Helsinki-NLP/opus-mt-en-de'); 'apertium' -> ('apertium', None)."""
     name, _, arg = spec.strip().partition(":")
     return name.strip(), (arg.strip() or None)
+
+
+def load_backends(specs: Sequence[str | Backend], **options: Any) -> list[Backend]:
+    """Backends from specs, each given the ``options`` it declares (options shared by all systems).
+
+    An option that none of them declares raises :class:`~compare.errors.ArgumentValueError` naming
+    each backend's options, so a misspelled ``beam=5`` is never silently ignored.
+    """
+    classes = [type(s) if isinstance(s, Backend) else get_backend_class(parse_spec(s)[0]) for s in specs]
+    given = {k: v for k, v in options.items() if v is not None}
+    for key in given:
+        if not any(key in cls.option_names() for cls in classes):
+            known = "; ".join(f"{cls.name}: {', '.join(cls.option_names()) or 'none'}" for cls in classes)
+            raise ArgumentValueError(f"no backend here has an option {key!r} (options: {known})")
+    return [
+        load_backend(spec, **{k: v for k, v in given.items() if k in cls.option_names()})
+        for spec, cls in zip(specs, classes)
+    ]
 
 
 def load_backend(spec: str | Backend, **options: Any) -> Backend:

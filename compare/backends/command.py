@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from ..errors import ArgumentError, ArgumentValueError, ExternalCommandError
 from ..results import HopSignature, Translation
-from .base import Backend, register_backend
+from .base import SECONDS, Backend, Option, register_backend
 
 DEFAULT_TIMEOUT = 3600.0
 _PR_SET_PDEATHSIG = 1
@@ -42,7 +42,17 @@ _STDOUT_MIN_LIMIT = 1 << 24
 class CommandBackend(Backend):
     """Translate by piping segments through an external command."""
 
-    option_names = ("timeout",)
+    options_spec = (
+        Option(
+            "timeout",
+            float,
+            DEFAULT_TIMEOUT,
+            "seconds one run of the command may take",
+            minimum=0,
+            exclusive=True,
+            accepts=SECONDS,
+        ),
+    )
 
     def __init__(self, arg: str | None = None, **options: object) -> None:
         super().__init__(arg, **options)

@@ -45,7 +45,7 @@ from ..errors import (
     UnsupportedPairError,
 )
 from ..results import HopSignature, Link, Translation
-from .base import Availability, Backend, register_backend
+from .base import Availability, Backend, Option, register_backend
 
 FAMILIES = ("marian", "nllb", "m2m100")
 PRESET_FILE = "hf.yaml"
@@ -319,7 +319,16 @@ def _segment_seed(seed: int, text: str) -> int:
 class HFBackend(Backend):
     """Translate with a Hugging Face seq2seq model: a preset, a hub id, or a local directory."""
 
-    option_names = ("device", "batch_size", "beams", "max_length", "revision", "align", "sample")
+    options_spec = (
+        Option("device", str, "auto", "where the model runs: auto, cpu, cuda, cuda:N or mps"),
+        Option("batch_size", int, 16, "segments per batch", minimum=1),
+        Option("beams", int, 4, "beam size (1: greedy)", minimum=1),
+        Option("max_length", int, 256, "longest output in tokens", minimum=1),
+        Option("revision", str, None, "the model's hub revision (a commit, tag or branch)"),
+        Option("align", bool, True, "word alignment from cross-attention"),
+        Option("sample", int, None, "translate by sampling with this seed (not beam search)", minimum=0),
+    )
+    install_hint = "pip install 'mtcompare[hf]'"
     gives_alignment = True
     can_sample = True
 

@@ -173,11 +173,6 @@ PUBLIC: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
             "analyse_terms": None,
             "paragraphs": "auto",
             "timeout": 60,
-            "batch_size": 8,
-            "beams": 1,
-            "max_length": 64,
-            "device": "cpu",
-            "revision": "main",
         },
     ),  # fmt: skip
     "translate": (

@@ -227,14 +227,14 @@ def test_command_dies_with_a_killed_run(tmp_path: Path) -> None:
     assert group_gone(pid)
 
 
-@pytest.mark.parametrize("value", [-1, 0, math.nan, math.inf, "-3"])
+@pytest.mark.parametrize("value", [-1, 0, math.nan, math.inf])
 def test_command_timeout_must_be_positive(tmp_path: Path, value: object) -> None:
     program = script(tmp_path, "cat.sh", "cat\n")
     with pytest.raises(ArgumentValueError, match="timeout must be a number of seconds greater than 0"):
         load_backend(f"command:{program}", timeout=value)
 
 
-@pytest.mark.parametrize("value", ["soon", True, [5]])
+@pytest.mark.parametrize("value", ["soon", "-3", True, [5]])
 def test_command_timeout_must_be_a_number(tmp_path: Path, value: object) -> None:
     program = script(tmp_path, "cat.sh", "cat\n")
     with pytest.raises(ArgumentError, match="timeout must be a number of seconds greater than 0"):
