@@ -186,6 +186,45 @@ class HopProgress:
 ProgressCallback = Callable[[HopProgress], None]
 
 
+def cached_translations(
+    backend: Backend, signature: Any, texts: Sequence[str], cache: TranslationCache
+) -> dict[str, Translation]:
+    """What ``cache`` holds for ``texts`` under ``signature`` and may be reused: as in
+    :meth:`Backend.translate`, a backend that gives word links does not reuse a translation stored
+    without them."""
+    found: dict[str, Translation] = {}
+    for text, hit in zip(texts, cache.get_many(signature, texts, backend.output_version)):
+        if hit is not None and not (backend.gives_alignment and not hit.alignment and hit.text.strip()):
+            found[text] = hit
+    return found
+
+
+def make_hop(backend: Backend, source_lang: str, target_lang: str, translations: Sequence[Translation]) -> Hop:
+    """The :class:`Hop` of ``translations`` made by ``backend`` from ``source_lang`` into ``target_lang``."""
+    return Hop(
+        lang=target_lang,
+        source_lang=source_lang,
+        backend=backend.name,
+        segments=tuple(t.text for t in translations),
+        unknown=tuple(t.unknown for t in translations),
+        signature=backend.hop_signature(source_lang, target_lang),
+        alignment=tuple(t.alignment for t in translations) if any(t.alignment for t in translations) else (),
+    )
+
+
+def make_path(source_lang: str, hops: Sequence[Hop], system: str = "") -> Path:
+    """The :class:`Path` through ``hops`` from ``source_lang``, with its signature."""
+    name = ">".join([source_lang, *(h.lang for h in hops)])
+    return Path(
+        source_lang=source_lang,
+        pivots=tuple(h.lang for h in hops[:-1]),
+        backends=tuple(h.backend for h in hops),
+        hops=tuple(hops),
+        signature=Signature(path=name, hops=tuple(h.signature for h in hops), segmenter=segmenter_signature()),
+        system=system,
+    )
+
+
 def translate_hop(
     backend: Backend,
     texts: Sequence[str],
@@ -207,10 +246,7 @@ def translate_hop(
     done: dict[str, Translation] = {}
     signature = backend.hop_signature(src, tgt)
     if cache is not None:
-        for text, hit in zip(unique, cache.get_many(signature, unique)):
-            # As in Backend.translate: a backend that gives word links does not reuse a translation stored without them.
-            if hit is not None and not (backend.gives_alignment and not hit.alignment and hit.text.strip()):
-                done[text] = hit
+        done.update(cached_translations(backend, signature, unique, cache))
     todo = [t for t in unique if t not in done]
     if progress is not None:
         progress(len(done), len(unique))
@@ -220,7 +256,7 @@ def translate_hop(
         started = time.monotonic()
         out = backend.translate(chunk, src, tgt)
         if cache is not None:
-            cache.put_many(signature, chunk, out)
+            cache.put_many(signature, chunk, out, backend.output_version)
         done.update(zip(chunk, out))
         if progress is not None:
             progress(len(done), len(unique))
@@ -277,28 +313,10 @@ def _run_path(
                 progress(HopProgress(name, k, len(hops), a, b, n, total))
 
         translations = translate_hop(backend, texts, current, tgt, cache, report)
-        done.append(
-            Hop(
-                lang=tgt,
-                source_lang=current,
-                backend=backend.name,
-                segments=tuple(t.text for t in translations),
-                unknown=tuple(t.unknown for t in translations),
-                signature=backend.hop_signature(current, tgt),
-                alignment=tuple(t.alignment for t in translations) if any(t.alignment for t in translations) else (),
-            )
-        )
+        done.append(make_hop(backend, current, tgt, translations))
         texts = [t.text for t in translations]
         current = tgt
-    path_name = ">".join([src, *(h.lang for h in done)])
-    return Path(
-        source_lang=src,
-        pivots=tuple(h.lang for h in done[:-1]),
-        backends=tuple(h.backend for h in done),
-        hops=tuple(done),
-        signature=Signature(path=path_name, hops=tuple(h.signature for h in done), segmenter=segmenter_signature()),
-        system=system,
-    )
+    return make_path(src, done, system)
 
 
 def _check_progress(progress: Any) -> None:
