@@ -216,8 +216,41 @@ def sentence_scores(
 def _sentences(
     names: Sequence[str], refs: Sequence[str], hyps: Sequence[str], lang: str
 ) -> tuple[tuple[MetricScore, ...], ...]:
-    made = [make_metric(name, lang=lang, sentence=True) for name in names]
-    return tuple(tuple(_score(m, m.sentence_score(hyp, [ref])) for m in made) for ref, hyp in zip(refs, hyps))
+    per_metric = [_Scored(name, refs, hyps, lang).segments() for name in names]
+    return tuple(zip(*per_metric))
+
+
+class _Scored:
+    """One metric's sufficient statistics of every segment, extracted once (sacrebleu's own
+    ``_extract_corpus_statistics``), and the scores made from them: per segment as
+    ``metric.sentence_score`` gives them (BLEU with effective order), over any subset of segments as
+    ``metric.corpus_score`` gives them. sacrebleu computes both from the same per-segment statistics
+    (``_aggregate_and_compute``), so the numbers are identical to calling it segment by segment and
+    set by set, without tokenising, counting n-grams and aligning TER edits twice."""
+
+    def __init__(self, name: str, refs: Sequence[str], hyps: Sequence[str], lang: str) -> None:
+        self.corpus_metric = make_metric(name, lang=lang)
+        self.sentence_metric = make_metric(name, lang=lang, sentence=True)
+        self.stats = self.corpus_metric._extract_corpus_statistics(list(hyps), [list(refs)])
+        # What sentence_score would have set while reading its one reference: one reference a segment.
+        self.sentence_metric.num_refs = self.corpus_metric.num_refs
+        self._sentence_signature = str(self.sentence_metric.get_signature())
+
+    def segments(self) -> list[MetricScore]:
+        """The sentence-level score of each segment."""
+        metric, signature = self.sentence_metric, self._sentence_signature
+        out = []
+        for stats in self.stats:
+            value = metric._aggregate_and_compute([stats])
+            out.append(
+                MetricScore(metric=value.name, score=float(value.score), signature=signature, details=value.format())
+            )
+        return out
+
+    def over(self, indices: Sequence[int] | None = None) -> MetricScore:
+        """The corpus-level score over the segments ``indices`` (in that order; all when ``None``)."""
+        stats = self.stats if indices is None else [self.stats[i] for i in indices]
+        return _score(self.corpus_metric, self.corpus_metric._aggregate_and_compute(stats))
 
 
 def score_path(
@@ -246,19 +279,21 @@ def score_path(
     docs = check_documents("documents", documents, len(refs))
     names = check_metrics("metrics", metrics)
 
-    per_segment = _sentences(names, refs, hyps, lang)
-    segments = tuple(SegmentScores(segment=i, document=d, scores=s) for i, d, s in zip(ids, docs, per_segment))
+    scored = [_Scored(name, refs, hyps, lang) for name in names]
+    per_segment = zip(*(m.segments() for m in scored))
+    segments = tuple(SegmentScores(segment=i, document=d, scores=tuple(s)) for i, d, s in zip(ids, docs, per_segment))
     by_document: dict[str, list[int]] = {}
     for index, doc in enumerate(docs):
         by_document.setdefault(doc, []).append(index)
+    whole = range(len(refs))
     document_scores = tuple(
         DocumentScores(
             document=doc,
             segments=len(indices),
-            scores=_corpus(names, [refs[i] for i in indices], [hyps[i] for i in indices], lang),
+            scores=tuple(m.over(None if len(indices) == len(whole) else indices) for m in scored),
         )
         for doc, indices in by_document.items()
     )
     # One document holding every segment (a single text) scores as the whole path: computed once.
-    corpus = document_scores[0].scores if len(document_scores) == 1 else _corpus(names, refs, hyps, lang)
+    corpus = document_scores[0].scores if len(document_scores) == 1 else tuple(m.over() for m in scored)
     return PathScores(corpus=corpus, documents=document_scores, segments=segments)

@@ -1,0 +1,264 @@
+"""Benchmark: the analysis alone (term matching, alignment, classification) of an Apertium round trip.
+
+The 1,932 NTREX English sentences (by default) are translated en→es→en with Apertium once, through
+``compare.roundtrip(..., analyse=False)`` with a translation cache under /tmp, and the result is saved
+as JSON. Each repeat then runs in a fresh process, pinned to one core where the system allows it
+(``os.sched_setaffinity``), reads the saved result back and times, side by side:
+
+* ``start-up``: analysing one segment first (the lexicon, the matchers, the lemmatiser dictionaries
+  and the stop-word lists load here);
+* ``terms``: ``compare.analyse(result, metrics=None, statistics=False)``: matching, alignment and
+  classification of every segment, the word caches still cold;
+* ``terms, again``: the same call once more (every word seen before);
+* ``terms + statistics``: ``compare.analyse(result, metrics=None)`` (adds the bootstrap CIs);
+* ``everything``: ``compare.analyse(result)`` with the default metrics (BLEU, chrF++, TER).
+
+The target, at least 5,000 segments/s on one core, is for ``terms``. Peak RSS is the child's
+``ru_maxrss``; a second kind of child loads the lemmatiser dictionaries of every language the lexicon
+covers, for comparison. A digest of the analysis (shifts and scores, not the signature) is printed so
+that two checkouts can be compared for identical results.
+
+    .venv/bin/python scripts/bench_analysis.py [--file FILE] [--pivot es] [--repeat 3] [--json out.json]
+
+``--code-root DIR`` imports ``compare`` from another checkout (e.g. a ``git worktree`` of an older
+commit) to measure it the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+NTREX = ROOT.parent / "shared" / "corpora" / "ntrex" / "newstest2019-src.eng.txt"
+TARGET = 5000.0
+WORK = Path("/tmp/mtcompare-bench-analysis")
+
+
+def pin() -> str:
+    """Pin this process to one core; say which, or why not."""
+    if not hasattr(os, "sched_setaffinity"):
+        return "not pinned (no sched_setaffinity here)"
+    cores = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cores[0]})
+    return f"pinned to core {cores[0]}"
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size in MB (``ru_maxrss`` is in KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def digest(result: Any) -> str:
+    """sha256 (16 hex digits) of the analysis without its signature: shifts, scores, statistics."""
+    d = result.analysis.to_dict()
+    d.pop("signature", None)
+    return hashlib.sha256(json.dumps(d, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def child(saved: Path) -> None:
+    """In a fresh process: time the analysis of the saved result; print the split as JSON."""
+    pinned = pin()
+    loaded = record_dictionary_loads()
+    started = time.perf_counter()
+    import compare
+
+    imported = time.perf_counter()
+    result = compare.RoundTrip.from_dict(json.loads(saved.read_text(encoding="utf-8")))
+    one = compare.RoundTrip.from_dict(json.loads((saved.parent / "one.json").read_text(encoding="utf-8")))
+    read = time.perf_counter()
+    compare.analyse(one, metrics=None, statistics=False)
+    warmed = time.perf_counter()
+    terms = compare.analyse(result, metrics=None, statistics=False)
+    cold = time.perf_counter()
+    compare.analyse(result, metrics=None, statistics=False)
+    warm = time.perf_counter()
+    with_stats = compare.analyse(result, metrics=None)
+    stats_done = time.perf_counter()
+    full = compare.analyse(result)
+    done = time.perf_counter()
+    rss = peak_rss_mb()
+    print(
+        json.dumps(
+            {
+                "pinned": pinned,
+                "segments": len(result.segments),
+                "shifts": len(terms.analysis.shifts),
+                "import_s": imported - started,
+                "read_s": read - imported,
+                "startup_s": warmed - read,
+                "terms_s": cold - warmed,
+                "terms_again_s": warm - cold,
+                "terms_stats_s": stats_done - warm,
+                "full_s": done - stats_done,
+                "peak_rss_mb": rss,
+                "lemmatiser_languages": loaded,
+                "digest_terms": digest(terms),
+                "digest_stats": digest(with_stats),
+                "digest_full": digest(full),
+                "compare_file": compare.__file__,
+            }
+        )
+    )
+
+
+def record_dictionary_loads() -> list[str]:
+    """A list that fills with the language of each simplemma dictionary read from disk (in order)."""
+    from simplemma.strategies.dictionaries import dictionary_factory
+
+    loaded: list[str] = []
+    load = dictionary_factory._load_dictionary_from_disk
+
+    def recording(langcode: str) -> Any:
+        loaded.append(langcode)
+        return load(langcode)
+
+    dictionary_factory._load_dictionary_from_disk = recording
+    return loaded
+
+
+def child_all_languages() -> None:
+    """In a fresh process: load every language the lexicon covers (a matcher each); print peak RSS."""
+    pin()
+    loaded = record_dictionary_loads()
+    import compare
+
+    lexicon = compare.Lexicon.default()
+    langs = sorted(lexicon.languages) if hasattr(lexicon, "languages") else []
+    for lang in langs:
+        compare.find_terms("The regime and the terrorists.", lang, lexicon)
+    print(json.dumps({"languages": langs, "lemmatiser_languages": loaded, "peak_rss_mb": peak_rss_mb()}))
+
+
+def prepare(file: Path, pivot: str, work: Path) -> Path:
+    """Translate ``file`` en→pivot→en once (cached) and save the result, and a one-segment result."""
+    import compare
+
+    work.mkdir(parents=True, exist_ok=True)
+    lines = [ln for ln in file.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    cache = work / "cache"
+    result = compare.roundtrip(lines, "en", via=[pivot], cache=str(cache), analyse=False)
+    saved = work / f"result-{pivot}.json"
+    saved.write_text(json.dumps(result.to_dict(), ensure_ascii=False), encoding="utf-8")
+    one = compare.roundtrip(lines[:1], "en", via=[pivot], cache=str(cache), analyse=False)
+    (work / "one.json").write_text(json.dumps(one.to_dict(), ensure_ascii=False), encoding="utf-8")
+    return saved
+
+
+def run_child(argv: list[str], code_root: Path | None) -> dict[str, Any]:
+    env = dict(os.environ)
+    if code_root is not None:
+        env["PYTHONPATH"] = str(code_root) + os.pathsep + env.get("PYTHONPATH", "")
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), *argv], capture_output=True, text=True, env=env, check=False
+    )
+    if out.returncode != 0:
+        sys.exit(f"benchmark child failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    system = f"{platform.system()} {platform.release()}"
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {system}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", type=Path, default=NTREX, help="one sentence a line (default: NTREX English)")
+    parser.add_argument("--pivot", default="es")
+    parser.add_argument("--repeat", type=int, default=3, help="fresh processes (default 3); medians are shown")
+    parser.add_argument("--work", type=Path, default=WORK, help=f"translation cache and saved result ({WORK})")
+    parser.add_argument("--json", type=Path, help="write the measurements here")
+    parser.add_argument("--code-root", type=Path, help="import compare from this checkout")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-all", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        child(args.child)
+        return
+    if args.child_all:
+        child_all_languages()
+        return
+    saved = prepare(args.file, args.pivot, args.work)
+    runs = [run_child(["--child", str(saved)], args.code_root) for _ in range(args.repeat)]
+    every = run_child(["--child-all"], args.code_root)
+
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    segments = runs[0]["segments"]
+    rows = [
+        ("start-up: one segment first (lexicon, lemmatiser, stop words)", med("startup_s"), 1),
+        ("terms: matching, alignment, classification", med("terms_s"), segments),
+        ("terms, again (word caches warm)", med("terms_again_s"), segments),
+        ("terms + statistics (bootstrap CIs)", med("terms_stats_s"), segments),
+        ("everything: + BLEU, chrF++, TER", med("full_s"), segments),
+    ]
+    print(
+        f"{segments:,} segments from {args.file.name}, en>{args.pivot}>en (apertium), median of {args.repeat} "
+        f"fresh processes, {runs[0]['pinned']}; {machine()}"
+    )
+    print(f"compare imported from {Path(runs[0]['compare_file']).parent.parent}; {runs[0]['shifts']} shift rows")
+    print(f"{'':64} {'segments':>8} {'s':>7} {'seg/s':>9} {'target':>7}")
+    for name, seconds, count in rows:
+        rate = count / seconds if seconds > 0 else float("inf")
+        target = f"{TARGET:7,.0f}" if name.startswith("terms:") else ""
+        print(f"{name:64} {count:8,} {seconds:7.3f} {rate:9,.0f} {target:>7}")
+    loaded = ", ".join(runs[0]["lemmatiser_languages"])
+    print(
+        f"peak RSS: {med('peak_rss_mb'):.0f} MB (lemmatiser data loaded: {loaded}); "
+        f"every lexicon language loaded ({len(every['languages'])}): {every['peak_rss_mb']:.0f} MB"
+    )
+    print(
+        f"digests: terms {runs[0]['digest_terms']}, +statistics {runs[0]['digest_stats']}, all {runs[0]['digest_full']}"
+    )
+    if len({(r["digest_terms"], r["digest_stats"], r["digest_full"]) for r in runs}) != 1:
+        print("WARNING: the analysis differed between runs")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "benchmark": "analysis alone",
+                    "file": str(args.file),
+                    "segments": segments,
+                    "pivot": args.pivot,
+                    "repeat": args.repeat,
+                    "machine": machine(),
+                    "pinned": runs[0]["pinned"],
+                    "target_segments_per_s": TARGET,
+                    "compare_root": str(Path(runs[0]["compare_file"]).parent.parent),
+                    "median_s": {name: seconds for name, seconds, _ in rows},
+                    "terms_segments_per_s": segments / med("terms_s"),
+                    "peak_rss_mb": med("peak_rss_mb"),
+                    "all_languages": every,
+                    "runs": runs,
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        print(f"written {args.json}")
+
+
+if __name__ == "__main__":
+    main()
