@@ -21,7 +21,7 @@ from .backends.base import Backend, load_backends
 from .cache import TranslationCache
 from .errors import ArgumentValueError
 from .languages import normalize_lang
-from .results import Hop, Path, RoundTrip, Segment, Signature, Translation
+from .results import Hop, HopSignature, Path, RoundTrip, Segment, Signature, Translation
 from .text import check_paragraph_mode, documents_paragraph_mode, paragraph_mode, segment_documents, segment_text
 
 CacheLike = TranslationCache | str | FilePath | bool | None
@@ -199,15 +199,22 @@ def cached_translations(
     return found
 
 
-def make_hop(backend: Backend, source_lang: str, target_lang: str, translations: Sequence[Translation]) -> Hop:
-    """The :class:`Hop` of ``translations`` made by ``backend`` from ``source_lang`` into ``target_lang``."""
+def make_hop(
+    backend: Backend,
+    source_lang: str,
+    target_lang: str,
+    translations: Sequence[Translation],
+    signature: HopSignature | None = None,
+) -> Hop:
+    """The :class:`Hop` of ``translations`` made by ``backend`` from ``source_lang`` into ``target_lang``
+    (``signature``: the backend's hop signature for the pair, when the caller has it already)."""
     return Hop(
         lang=target_lang,
         source_lang=source_lang,
         backend=backend.name,
         segments=tuple(t.text for t in translations),
         unknown=tuple(t.unknown for t in translations),
-        signature=backend.hop_signature(source_lang, target_lang),
+        signature=signature or backend.hop_signature(source_lang, target_lang),
         alignment=tuple(t.alignment for t in translations) if any(t.alignment for t in translations) else (),
     )
 

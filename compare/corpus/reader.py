@@ -10,13 +10,12 @@ delimiter. An empty text is not an error: the document is skipped and counted
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..languages import normalize_lang
@@ -137,24 +136,25 @@ class CorpusReader:
                 raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
             yield str(path), Document(name, text.replace("\r\n", "\n").replace("\r", "\n"))
 
-    def _open(self) -> TextIO:
+    def _open(self) -> BinaryIO:
         if self.source == "-":
             if sys.stdin is None:
                 raise InputError("standard input is closed; pipe JSON Lines into - or name a file")
-            return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict", newline="")
+            return sys.stdin.buffer
         try:
-            return open(self.source, encoding="utf-8-sig", errors="strict", newline="")  # noqa: SIM115
+            return open(self.source, "rb")  # noqa: SIM115
         except OSError as exc:
             raise InputError(f"cannot read {self.source}: {exc.strerror or exc}") from None
 
-    def _lines(self, stream: TextIO) -> Iterator[tuple[int, str]]:
+    def _lines(self, stream: BinaryIO) -> Iterator[tuple[int, str]]:
+        """Numbered lines, each decoded on its own so that a bad byte is reported on its own line."""
         label = "<stdin>" if self.source == "-" else self.source
-        number = 0
-        try:
-            for number, line in enumerate(stream, 1):  # noqa: B007
-                yield number, line
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{label} line {number + 1} is not UTF-8 (byte 0x{exc.object[exc.start]:02x})") from None
+        for number, raw in enumerate(stream, 1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{label} line {number} is not UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+            yield number, line
 
     def _jsonl(self) -> Iterator[tuple[str, Document]]:
         label = "<stdin>" if self.source == "-" else self.source
