@@ -41,11 +41,12 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
-from ..errors import ExternalCommandError, ModelUnavailableError, UnknownLanguageError
+from ..errors import ExternalCommandError, ModelUnavailableError, UnknownLanguageError, UnsupportedPairError
 from ..languages import normalize_lang
 from ..results import HopSignature, Translation
 from .base import SECONDS, Availability, Backend, Option, register_backend
@@ -72,6 +73,8 @@ _UNESCAPE = re.compile(r"\\(.)|[\[\]]", re.S)
 # A word-bound blank's opening or closing tag (dropped), or an escaped character (kept as it is).
 _WBLANK_TAG = re.compile(r"(\\.)|\[\[/\]\]|\[\[.*?\]\]", re.S)
 _WBLANK_TAG_PLAIN = re.compile(r"\[\[/\]\]|\[\[.*?\]\]", re.S)  # the same where nothing is escaped
+# An absolute path in a mode file (its dictionaries and rules).
+_MODE_PATH = re.compile(r"(/[^'\"\s|]+)")
 # Where a mode's pipeline hands the transfer's output to the generator.
 _DETACH = re.compile(r"\|\s*apertium-wblank-detach\s*\|")
 
@@ -107,23 +110,76 @@ def listed_modes() -> tuple[str, ...]:
     return tuple(listed.stdout.split())
 
 
+#: Apertium's suffixes for a regional or orthographic standard that BCP-47 can name (``por_BR``,
+#: ``cat_valencia``, ``eng_US``). Others (``cat_iec2017``, ``cat_valencia_uni``, ``fra-cat_pre2017``) have
+#: no tag: their modes are reached by name only (``apertium:spa-cat_iec2017``).
+_VARIANT_TAGS = {"BR": "BR", "US": "US", "valencia": "ES-valencia"}
+#: Serbo-Croatian: ``hbs`` (ISO 639-3's macrolanguage, ``sh``) is Latin-script Serbo-Croatian, which
+#: the project's codes write ``sr-Latn``; the generator's standards ``hbs_HR``, ``hbs_BS``, ``hbs_SR``
+#: are Croatian, Bosnian and (Latin) Serbian. Its analyser reads all three standards (Latin script only).
+_HBS_TARGET = {"hbs": "sr-Latn", "hbs_SR": "sr-Latn", "hbs_HR": "hr", "hbs_BS": "bs"}
+_HBS_SOURCE = ("sr-Latn", "hr", "bs")
+
+
+def mode_langs(code: str, source: bool = False) -> tuple[str, ...]:
+    """The ISO tags one language code of an Apertium mode stands for; ``()`` when it names none.
+
+    ``eng`` → ``("en",)``, ``por_BR`` → ``("pt-BR",)``, ``cat_valencia`` → ``("ca-ES-valencia",)``,
+    ``cat_iec2017`` → ``()``. Serbo-Croatian as a source (``hbs-eng``) stands for Serbian (Latin),
+    Croatian and Bosnian; as a target each standard has its own mode (``eng-hbs_HR``). The same codes
+    name the pairs of Apertium's HTTP server (apertium-apy's ``/listPairs``).
+    """
+    if code in _HBS_TARGET:
+        return _HBS_SOURCE if source and code == "hbs" else (() if source else (_HBS_TARGET[code],))
+    base, _, variant = code.partition("_")
+    if variant and variant not in _VARIANT_TAGS:
+        return ()
+    try:
+        lang = normalize_lang(base)
+    except UnknownLanguageError:
+        return ()
+    if not variant:
+        return (lang,)
+    return (normalize_lang(f"{lang}-{_VARIANT_TAGS[variant]}"),)
+
+
+def mode_pairs(modes: Iterable[str]) -> dict[tuple[str, str], str]:
+    """{(src, tgt): mode} for every translation mode among ``modes`` (``eng-spa``, ``es-pt_BR``).
+
+    A plain mode is preferred to a variant for the same pair (``eng-hbs`` to ``eng-hbs_SR``); modes
+    that are no ``SRC-TGT`` pair (``en-eo-bytecode``, ``Cyrl-Latn``) are skipped.
+    """
+    pairs: dict[tuple[str, str], str] = {}
+    for mode in sorted((m.strip() for m in modes), key=lambda m: ("_" in m, m)):
+        parts = mode.split("-")
+        if len(parts) != 2:
+            continue
+        for src in mode_langs(parts[0], source=True):
+            for tgt in mode_langs(parts[1]):
+                if src != tgt:
+                    pairs.setdefault((src, tgt), mode)
+    return pairs
+
+
 @lru_cache(maxsize=1)
 def installed_modes() -> dict[tuple[str, str], str]:
-    """{(src, tgt): mode} for every plain translation mode ``apertium -l`` lists.
+    """{(src, tgt): mode} for every working translation mode ``apertium -l`` lists (see :func:`mode_pairs`).
 
-    Variant modes (``eng-cat_valencia``, ``en-eo-bytecode``) are skipped; a plain mode is preferred.
+    A mode whose files are missing is left out (:func:`mode_missing_files`): Debian's apertium-eo-es and
+    apertium-eo-ca install their data under ``apertium-es-eo`` and ``apertium-ca-eo`` while their
+    modes read ``apertium-eo-es`` and ``apertium-eo-ca``, so ``es-eo`` and ``ca-eo`` cannot run.
     """
-    modes: dict[tuple[str, str], str] = {}
-    for line in listed_modes():
-        parts = line.strip().split("-")
-        if len(parts) != 2 or "_" in line:
-            continue
-        try:
-            pair = (normalize_lang(parts[0]), normalize_lang(parts[1]))
-        except UnknownLanguageError:
-            continue
-        modes.setdefault(pair, line.strip())
-    return modes
+    return mode_pairs(m for m in listed_modes() if not mode_missing_files(m))
+
+
+@lru_cache(maxsize=128)
+def mode_missing_files(mode: str) -> tuple[str, ...]:
+    """The files ``mode``'s pipeline names that do not exist (``()`` for a working mode)."""
+    try:
+        text = (MODES_DIR / f"{mode}.mode").read_text(encoding="utf-8")
+    except OSError:
+        return ()  # a mode apertium finds elsewhere: nothing to check it against
+    return tuple(p for p in dict.fromkeys(_MODE_PATH.findall(text)) if not Path(p).exists())
 
 
 @lru_cache(maxsize=64)
@@ -304,9 +360,17 @@ class ApertiumBackend(Backend):
         return installed_modes()[(source_lang, target_lang)]
 
     def check_pair(self, source_lang: str, target_lang: str) -> tuple[str, str]:
+        """As :meth:`Backend.check_pair`; a missing pair that a route reaches names that route
+        (``apertium has no pair en→fr; a route that exists: --chain es,fr,es (or --route auto)``)."""
         if self.arg:  # an explicit mode serves whatever pair the user says it does
             return normalize_lang(source_lang), normalize_lang(target_lang)
-        return super().check_pair(source_lang, target_lang)
+        try:
+            return super().check_pair(source_lang, target_lang)
+        except UnsupportedPairError as exc:
+            from ..routes import missing_pair_message
+
+            message = missing_pair_message(self.spec, self.pairs(), source_lang, target_lang)
+            raise UnsupportedPairError(message or str(exc)) from None
 
     def hop_signature(self, source_lang: str, target_lang: str) -> HopSignature:
         mode = self.mode(source_lang, target_lang)
