@@ -18,7 +18,8 @@ import pytest
 import yaml
 
 from compare.backends import load_backend
-from compare.backends.hf import HFBackend, load_presets, parse_presets
+from compare.backends.hf import HFBackend
+from compare.backends.presets import load_presets, parse_presets, read_presets
 from compare.cache import TranslationCache
 from compare.errors import (
     BackendUnavailableError,
@@ -342,12 +343,12 @@ def test_cli_runs_hf_beside_apertium(tiny_model: Path, tmp_path: Path, apertium:
         "apertium",
         "--backend",
         f"hf:{tiny_model}",
-        "--beams",
-        "2",
-        "--max-length",
-        "16",
-        "--device",
-        "cpu",
+        "-O",
+        "beams=2",
+        "-O",
+        "max_length=16",
+        "-O",
+        "device=cpu",
         "--format",
         "json",
         "--cache-dir",
@@ -364,3 +365,35 @@ def test_cli_runs_hf_beside_apertium(tiny_model: Path, tmp_path: Path, apertium:
     hf_shifts = doc["analysis"]["paths"][1]["shifts"]
     assert doc["analysis"]["paths"][1]["path"] == hf_path["name"]
     assert {s["status"] for s in hf_shifts if s["source_form"]} <= {"dropped", "replaced"}
+
+
+def _error_line(text: str, source: str = "models/edited.yaml") -> tuple[int, str]:
+    """The line number and message of the error that reading ``text`` as a preset file raises."""
+    with pytest.raises(BackendUnavailableError) as info:
+        read_presets(text, source)
+    message = str(info.value)
+    assert "\n" not in message and message.startswith(source + ":"), message
+    return int(message.split(":")[1]), message
+
+
+def test_preset_file_errors_name_the_file_and_line() -> None:
+    text = (ROOT / "models" / "hf.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert read_presets(text, "models/hf.yaml") == load_presets()
+
+    line, message = _error_line(text.replace("    family: nllb\n", "    family: llama\n"))
+    assert "not a valid hf preset file: at presets/nllb/family" in message
+    assert text.replace("    family: nllb\n", "    family: llama\n").splitlines()[line - 1] == "    family: llama"
+
+    line, message = _error_line(text.replace("default: marian\n", "default: marian\ndefault: nllb\n"))
+    assert "key 'default' appears twice" in message and line == lines.index("default: marian") + 2
+
+    line, message = _error_line(text.replace("default: marian\n", "default: opus\n"))
+    assert "default preset 'opus' is not defined" in message and line == lines.index("default: marian") + 1
+
+    line, message = _error_line(text.replace("  nllb:\n", "  nllb: [\n", 1))
+    assert "YAML syntax error" in message
+
+    # Keys are read as written: 'no' is the key "no", not False.
+    line, message = _error_line(text + "no: 1\n")
+    assert "at top level" in message and "'no'" in message

@@ -22,19 +22,13 @@ recorded in the hop signature (``align=off``) and gives no links.
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import importlib.util
-import os
 import re
-import socket
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..errors import (
     ArgumentValueError,
@@ -42,16 +36,14 @@ from ..errors import (
     ExternalCommandError,
     ModelUnavailableError,
     MtcompareError,
-    UnsupportedPairError,
 )
 from ..results import HopSignature, Link, Translation
 from .base import Availability, Backend, Option, register_backend
+from .families import Family, family_for
+from .hub import cached_commit, directory_hash, first_line, from_pretrained, load_error, resolve_source
+from .presets import PRESET_FILE, ModelChoice, Preset, Presets, load_presets, parse_presets
 
-FAMILIES = ("marian", "nllb", "m2m100")
-PRESET_FILE = "hf.yaml"
-_PAIR = r"^[a-z]{2,3}-[a-z]{2,3}$"
-_LANG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$"
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
+__all__ = ["HFBackend", "ModelChoice", "PRESET_FILE", "Preset", "Presets", "load_presets", "parse_presets"]
 
 #: The decoder layer whose cross-attention gives the word links: the penultimate one (the only one of a
 #: one-layer model), its heads averaged, read at the step that predicts each target token. Garg et al.
@@ -65,237 +57,16 @@ SECOND_LINK = 0.5
 #: Tokens that stand for a language, not for text: M2M100's __fr__, NLLB's fra_Latn, Marian's >>fra<<.
 _LANGUAGE_TOKEN = re.compile(r"^(__[a-z]{2,3}(_[A-Za-z]+)?__|[a-z]{3}_[A-Z][a-z]{3}|>>[^<>\s]+<<)$")
 
-PRESET_SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["version", "default", "presets", "codes"],
-    "properties": {
-        "version": {"const": 1},
-        "default": {"type": "string"},
-        "presets": {
-            "type": "object",
-            "minProperties": 1,
-            "additionalProperties": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["description", "family"],
-                "oneOf": [{"required": ["model"]}, {"required": ["template"]}],
-                "properties": {
-                    "description": {"type": "string"},
-                    "family": {"enum": list(FAMILIES)},
-                    "model": {"type": "string", "minLength": 1},
-                    "template": {"type": "string", "pattern": r"\{src\}.*\{tgt\}|\{tgt\}.*\{src\}"},
-                    "pairs": {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": _PAIR}},
-                    "overrides": {
-                        "type": "object",
-                        "propertyNames": {"pattern": _PAIR},
-                        "additionalProperties": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "required": ["model"],
-                            "properties": {
-                                "model": {"type": "string", "minLength": 1},
-                                "target_token": {"type": "string", "pattern": r"^>>\S+<<$"},
-                            },
-                        },
-                    },
-                },
-            },
-        },
-        "codes": {
-            "type": "object",
-            "propertyNames": {"enum": list(FAMILIES)},
-            "additionalProperties": {
-                "type": "object",
-                "propertyNames": {"pattern": _LANG},
-                "additionalProperties": {"type": "string", "minLength": 1},
-            },
-        },
-    },
-}
-
-
-@dataclass(frozen=True)
-class ModelChoice:
-    """The model that serves one pair, and the ``>>id<<`` token a multi-target Marian model needs."""
-
-    model: str
-    target_token: str | None = None
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A named way to pick models: one multilingual ``model``, or a per-pair ``template`` with overrides."""
-
-    name: str
-    description: str
-    family: str
-    model: str | None = None
-    template: str | None = None
-    pairs: frozenset[tuple[str, str]] = frozenset()
-    overrides: Mapping[tuple[str, str], ModelChoice] = field(default_factory=dict)
-
-    def served_pairs(self) -> set[tuple[str, str]]:
-        """The listed pairs; empty (any pair) for a multilingual model or an unlisted template."""
-        return set(self.pairs) | set(self.overrides)
-
-    def choose(self, source_lang: str, target_lang: str) -> ModelChoice:
-        pair = (source_lang, target_lang)
-        if pair in self.overrides:
-            return self.overrides[pair]
-        if self.model is not None:
-            return ModelChoice(self.model)
-        assert self.template is not None  # guaranteed by the schema
-        return ModelChoice(self.template.format(src=source_lang, tgt=target_lang))
-
-
-@dataclass(frozen=True)
-class Presets:
-    """The contents of ``models/hf.yaml``: presets by name and each family's language codes."""
-
-    default: str
-    presets: Mapping[str, Preset]
-    codes: Mapping[str, Mapping[str, str]]
-
-    def language_code(self, family: str, lang: str) -> str | None:
-        """The family's code for an ISO code ('en' -> 'eng_Latn' for nllb), or None if not listed.
-
-        A code with a region or script is looked up as given, then by its language alone.
-        """
-        table = self.codes.get(family, {})
-        for key in dict.fromkeys((lang, lang.split("-")[0])):
-            if key in table:
-                return table[key]
-        return None
-
-
-def _split_pair(pair: str) -> tuple[str, str]:
-    src, tgt = pair.split("-")
-    return src, tgt
-
-
-def parse_presets(data: Any, source: str = f"models/{PRESET_FILE}") -> Presets:
-    """Check ``data`` (the parsed YAML) against :data:`PRESET_SCHEMA` and build :class:`Presets`."""
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(PRESET_SCHEMA)
-    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path])
-    if errors:
-        err = errors[0]
-        where = "/".join(str(p) for p in err.path) or "top level"
-        raise BackendUnavailableError(f"{source} is not a valid hf preset file: at {where}: {err.message}")
-    presets = {
-        name: Preset(
-            name=name,
-            description=p["description"],
-            family=p["family"],
-            model=p.get("model"),
-            template=p.get("template"),
-            pairs=frozenset(_split_pair(x) for x in p.get("pairs", ())),
-            overrides={
-                _split_pair(k): ModelChoice(v["model"], v.get("target_token"))
-                for k, v in (p.get("overrides") or {}).items()
-            },
-        )
-        for name, p in data["presets"].items()
-    }
-    if data["default"] not in presets:
-        raise BackendUnavailableError(
-            f"{source}: default preset {data['default']!r} is not defined; presets: {', '.join(presets)}"
-        )
-    return Presets(default=data["default"], presets=presets, codes=data["codes"])
-
-
-@lru_cache(maxsize=1)
-def load_presets() -> Presets:
-    """The shipped presets, from ``hf.yaml`` in the package ``compare.models``."""
-    from importlib.resources import files
-
-    import yaml
-
-    text = files("compare.models").joinpath(PRESET_FILE).read_text(encoding="utf-8")
-    return parse_presets(yaml.safe_load(text))
-
 
 @dataclass
 class _Loaded:
     tokenizer: Any
     model: Any
+    #: The family's name: marian, nllb, m2m100 (or the model type of another family).
     family: str
     device: str
-
-
-def _hub_offline() -> bool:
-    """HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE, read now (huggingface_hub reads them once, at import)."""
-    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
-        if os.environ.get(var, "").strip().upper() in {"1", "ON", "YES", "TRUE"}:
-            return True
-    return False
-
-
-def _hub_reachable(timeout: float = 3.0) -> bool:
-    """Whether a TCP connection to the hub opens, so that a missing model fails fast without network.
-
-    Behind a proxy the answer is left to the hub client.
-    """
-    if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
-        return True
-    endpoint = urlsplit(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
-    port = endpoint.port or (80 if endpoint.scheme == "http" else 443)
-    try:
-        socket.create_connection((endpoint.hostname or "huggingface.co", port), timeout=timeout).close()
-    except OSError:
-        return False
-    return True
-
-
-def _looks_like_path(arg: str) -> bool:
-    return Path(arg).expanduser().exists() or arg.startswith(("/", ".", "~")) or "\\" in arg or arg.count("/") > 1
-
-
-def _directory_hash(path: Path) -> str:
-    """A short hash of config.json and the names and sizes of the directory's files."""
-    digest = hashlib.sha256()
-    config = path / "config.json"
-    if config.is_file():
-        digest.update(config.read_bytes())
-    for entry in sorted(path.iterdir()):
-        if entry.is_file():
-            digest.update(f"\x00{entry.name}\x00{entry.stat().st_size}".encode())
-    return digest.hexdigest()[:12]
-
-
-def _cached_commit(model_id: str, revision: str | None) -> str | None:
-    """The commit hash of the locally cached copy of a hub model, without touching the network."""
-    try:
-        from huggingface_hub import try_to_load_from_cache
-    except ImportError:
-        return None
-    try:
-        found = try_to_load_from_cache(model_id, "config.json", revision=revision)
-    except ValueError:  # not a valid repo id: loading will say so
-        return None
-    if isinstance(found, str):
-        return Path(found).parent.name
-    return None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:300] if text else type(exc).__name__
-
-
-def _chain(exc: BaseException) -> set[str]:
-    """The class names (with their bases) of an exception and of those it was raised from."""
-    names: set[str] = set()
-    seen: BaseException | None = exc
-    for _ in range(10):
-        if seen is None:
-            break
-        names.update(cls.__name__ for cls in type(seen).__mro__)
-        seen = seen.__cause__ or seen.__context__
-    return names
+    #: How the family chooses its languages (:mod:`compare.backends.families`).
+    handler: Family
 
 
 def _sample_seed(options: dict[str, Any]) -> int | None:
@@ -347,35 +118,13 @@ class HFBackend(Backend):
         #: Whether translations carry word links from the model's cross-attention (one more forward pass).
         self.align = _switch(self.options, "align", True)
         self.gives_alignment = self.align  # type: ignore[misc]
-        self.preset: Preset | None = None
-        #: The one model used for every pair (hub id or absolute path); None for a per-pair preset.
-        self.model_id: str | None = None
-        self.local = False
         self._models: dict[tuple[str, str | None, str], _Loaded] = {}
         self._revisions: dict[str, str] = {}
-
-        presets = load_presets()
-        name = arg or presets.default
-        if name in presets.presets:
-            self.preset = presets.presets[name]
-            self.model_id = self.preset.model
-        elif _looks_like_path(name):
-            path = Path(name).expanduser()
-            if not path.is_dir():
-                raise ModelUnavailableError(
-                    f"no model directory at {str(path.resolve())!r}; pass a directory written by "
-                    "save_pretrained(), a hub id such as Helsinki-NLP/opus-mt-en-es, or a preset: "
-                    f"{', '.join(presets.presets)}"
-                )
-            self.model_id = str(path.resolve())
-            self.local = True
-        elif _HUB_ID.match(name):
-            self.model_id = name
-        else:
-            raise ModelUnavailableError(
-                f"hf:{name} is neither a preset ({', '.join(presets.presets)}), an existing directory, "
-                "nor a hub id such as Helsinki-NLP/opus-mt-en-es"
-            )
+        source = resolve_source(arg, load_presets(), "hf", "written by save_pretrained()")
+        self.preset: Preset | None = source.preset
+        #: The one model used for every pair (hub id or absolute path); None for a per-pair preset.
+        self.model_id: str | None = source.model_id
+        self.local = source.local
 
     @classmethod
     def availability(cls) -> Availability:
@@ -422,7 +171,7 @@ class HFBackend(Backend):
         """A local directory's content hash; a hub model's cached commit, else the revision asked for."""
         if model in self._revisions:
             return self._revisions[model]
-        found = _directory_hash(Path(model)) if self.local else _cached_commit(model, self.revision)
+        found = directory_hash(Path(model)) if self.local else cached_commit(model, self.revision)
         if found is None:
             return self.revision
         self._revisions[model] = found
@@ -477,7 +226,7 @@ class HFBackend(Backend):
                 )
         except (RuntimeError, IndexError, ValueError) as exc:
             raise ExternalCommandError(
-                f"{model.name_or_path} failed on {loaded.device}: {_first_line(exc)}; "
+                f"{model.name_or_path} failed on {loaded.device}: {first_line(exc)}; "
                 "try a smaller --batch-size, or --device cpu"
             ) from None
         return inputs, ids
@@ -524,7 +273,7 @@ class HFBackend(Backend):
                 )
         except (RuntimeError, IndexError, ValueError) as exc:
             raise ExternalCommandError(
-                f"{model.name_or_path} failed to align on {loaded.device}: {_first_line(exc)}; "
+                f"{model.name_or_path} failed to align on {loaded.device}: {first_line(exc)}; "
                 "try a smaller --batch-size, --device cpu, or the option align=False"
             ) from None
         finally:
@@ -595,45 +344,10 @@ class HFBackend(Backend):
         self, loaded: _Loaded, choice: ModelChoice, source_lang: str, target_lang: str
     ) -> tuple[str, dict[str, Any]]:
         """The text prefix and generate() arguments that choose the languages for this family."""
-        tokenizer = loaded.tokenizer
-        if loaded.family in ("nllb", "m2m100"):
-            src = self._family_code(loaded, source_lang)
-            tgt = self._family_code(loaded, target_lang)
-            tokenizer.src_lang = src
-            if loaded.family == "nllb":
-                return "", {"forced_bos_token_id": tokenizer.convert_tokens_to_ids(tgt)}
-            return "", {"forced_bos_token_id": tokenizer.get_lang_id(tgt)}
-        if choice.target_token:
-            return choice.target_token + " ", {}
-        known = list(getattr(tokenizer, "supported_language_codes", None) or [])
-        if not known:
-            return "", {}
-        for code in _token_candidates(target_lang):
-            if f">>{code}<<" in known:
-                return f">>{code}<< ", {}
-        raise UnsupportedPairError(
-            f"{choice.model} needs a target-language token and has none for {target_lang!r}; "
-            f"it has: {' '.join(known[:12])}{' …' if len(known) > 12 else ''}"
-        )
-
-    def _family_code(self, loaded: _Loaded, lang: str) -> str:
-        presets = load_presets()
-        code = presets.language_code(loaded.family, lang)
-        if code is None and loaded.family == "m2m100":
-            code = lang.split("-")[0]  # M2M100's codes are ISO 639-1 codes
-        tokenizer = loaded.tokenizer
-        if code is not None:
-            if loaded.family == "m2m100":
-                known = code in getattr(tokenizer, "lang_code_to_token", {code: None})
-            else:
-                known = tokenizer.convert_tokens_to_ids(code) != tokenizer.unk_token_id
-            if known:
-                return code
-        listed = ", ".join(sorted(presets.codes.get(loaded.family, {})))
-        raise UnsupportedPairError(
-            f"{self.spec} ({loaded.family}) has no language code for {lang!r}; it knows: {listed}. "
-            f"Add the code under codes.{loaded.family} in models/{PRESET_FILE}"
-        )
+        setup = loaded.handler.language_setup(loaded.tokenizer, choice, source_lang, target_lang, self.spec)
+        if setup.target_token_id is not None:
+            return setup.prefix, {"forced_bos_token_id": setup.target_token_id}
+        return setup.prefix, {}
 
     def _load(self, model_id: str) -> _Loaded:
         """Tokenizer and model, loaded once per (model, revision, device) and kept in this backend."""
@@ -653,50 +367,24 @@ class HFBackend(Backend):
             model = self._from_pretrained(AutoModelForSeq2SeqLM, model_id, revision)
         except ImportError as exc:
             raise BackendUnavailableError(
-                f"cannot load model {model_id!r}: {_first_line(exc)}; install the extra: pip install 'mtcompare[hf]'"
+                f"cannot load model {model_id!r}: {first_line(exc)}; install the extra: pip install 'mtcompare[hf]'"
             ) from None
         except (OSError, ValueError, KeyError) as exc:
             raise ModelUnavailableError(self._load_error(model_id, exc)) from None
         model.to(device)
         model.eval()
-        loaded = _Loaded(tokenizer, model, _family(model.config, tokenizer), device)
+        handler = family_for(getattr(model.config, "model_type", None), tokenizer)
+        loaded = _Loaded(tokenizer, model, handler.name, device, handler)
         self._models[key] = loaded
         return loaded
 
     def _from_pretrained(self, loader: Any, model_id: str, revision: str | None) -> Any:
         """From a local directory; or from the Hugging Face cache, downloading only what is missing."""
-        if self.local:
-            return loader.from_pretrained(model_id)
-        try:
-            return loader.from_pretrained(model_id, revision=revision, local_files_only=True)
-        except OSError:
-            if _hub_offline() or not _hub_reachable():
-                raise
-        return loader.from_pretrained(model_id, revision=revision)
+        return from_pretrained(loader, model_id, revision, self.local)
 
     def _load_error(self, model_id: str, exc: BaseException) -> str:
         """One line: what could not be loaded, why, and how to fix it."""
-        if self.local:
-            return f"cannot load model from {model_id!r}: {_first_line(exc)}"
-        chain = _chain(exc)
-        hint = ""
-        if "/" not in model_id:
-            close = difflib.get_close_matches(model_id, list(load_presets().presets), n=1)
-            hint = f" (did you mean the preset {close[0]!r}?)" if close else ""
-        if "RevisionNotFoundError" in chain:
-            return f"model {model_id!r} has no revision {self.revision!r} on the Hugging Face hub"
-        if "RepositoryNotFoundError" in chain:
-            return (
-                f"no model {model_id!r} on the Hugging Face hub{hint}; if it is gated or private, "
-                "log in with huggingface-cli login"
-            )
-        if "LocalEntryNotFoundError" in chain or "OfflineModeIsEnabled" in chain or _hub_offline():
-            return (
-                f"cannot load model {model_id!r}{hint}: not in the local Hugging Face cache and the hub is "
-                f"unreachable; download it where there is network (huggingface-cli download {model_id}), "
-                "then set HF_HOME to that cache or pass a local directory: --backend hf:/path/to/model"
-            )
-        return f"cannot load model {model_id!r}{hint}: {_first_line(exc)}"
+        return load_error(model_id, exc, local=self.local, revision=self.revision, presets=load_presets())
 
     def _resolve_device(self) -> str:
         import torch
@@ -714,29 +402,6 @@ class HFBackend(Backend):
             raise BackendUnavailableError(
                 f"unknown device {self.device!r}; expected auto, cpu, cuda, cuda:N or mps"
             ) from None
-
-
-def _family(config: Any, tokenizer: Any) -> str:
-    """marian, nllb or m2m100 from the model's config (NLLB is an M2M100 model with its own tokenizer)."""
-    model_type = getattr(config, "model_type", "") or ""
-    if model_type == "marian":
-        return "marian"
-    if model_type == "m2m_100":
-        return "nllb" if "nllb" in type(tokenizer).__name__.lower() else "m2m100"
-    return model_type or "seq2seq"
-
-
-def _token_candidates(lang: str) -> list[str]:
-    """Codes a multi-target OPUS-MT model may use for ``lang``: 'pt' -> pt, por."""
-    import langcodes
-
-    base = lang.split("-")[0]
-    found = [lang, base]
-    try:
-        found.append(langcodes.Language.get(base).to_alpha3())
-    except (LookupError, ValueError):
-        pass
-    return list(dict.fromkeys(found))
 
 
 def _switch(options: Mapping[str, Any], name: str, default: bool) -> bool:
