@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 from typer import core as typer_core
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from . import __version__
 from .errors import MtcompareError
@@ -180,19 +180,21 @@ MaxInputSize = Annotated[
 ]
 CacheDir = Annotated[Path | None, typer.Option("--cache-dir", help="Translation cache directory.")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")]
-Device = Annotated[str | None, typer.Option(help="hf: auto (cuda, mps, cpu), cpu, cuda, cuda:1, mps.")]
-BatchSize = Annotated[int | None, typer.Option("--batch-size", min=1, help="hf: segments per batch.")]
-Beams = Annotated[int | None, typer.Option(min=1, help="hf: beam size.")]
-MaxLength = Annotated[int | None, typer.Option("--max-length", min=1, help="hf: maximum output tokens.")]
+BackendOptions = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--option",
+        "-O",
+        metavar="KEY=VALUE",
+        help="A backend option, repeatable: after a --backend it applies to that backend; before any --backend, "
+        "to every backend that declares it (-O beams=5, -O timeout=30). mtcompare backends --options NAME lists them.",
+        show_default=False,
+    ),
+]
 LexiconFiles = Annotated[
     list[Path] | None, typer.Option(help="Extra lexicon files (YAML), repeatable; later ones override.")
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar on stderr.")]
-Timeout = Annotated[
-    float | None,
-    typer.Option(min=0.001, help="apertium, command: seconds a backend may take per batch (default 600/3600)."),
-]
-Revision = Annotated[str | None, typer.Option(help="hf: model revision (branch, tag or commit).")]
 Metrics = Annotated[
     str,
     typer.Option(
@@ -231,8 +233,83 @@ Paragraphs = Annotated[
 ]
 
 
-def _backend_options(**values: Any) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
+#: Where :class:`BackendCommand` leaves the ``--backend`` and ``--option`` values in command-line order.
+_BACKEND_ARGS = "mtcompare.backend_args"
+
+
+class BackendCommand(TyperCommand):
+    """A command that takes ``--backend`` and ``--option``: it remembers the order they were given in, so
+    that an ``-O`` after a ``--backend`` goes to that backend. (Click keeps each option's values, not how
+    two options were interleaved; its own parser reports that order, read here before the usual parse.)
+    """
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if args:
+            opts, _, order = self.make_parser(ctx).parse_args(args=list(args))
+            queues = {name: list(opts.get(name) or ()) for name in ("backend", "option")}
+            ctx.meta[_BACKEND_ARGS] = [
+                (param.name, queues[param.name].pop(0)) for param in order if queues.get(param.name or "")
+            ]
+        return super().parse_args(ctx, args)
+
+
+def _backend_args(
+    specs: Sequence[str] | None, option_args: Sequence[str] | None, ctx: typer.Context | None
+) -> list[tuple[str, str]]:
+    """``("backend", SPEC)`` and ``("option", KEY=VALUE)`` in command-line order: as :class:`BackendCommand`
+    recorded them, else (no such context) every option first, applying to all backends."""
+    specs, option_args = list(specs or ()), list(option_args or ())
+    recorded = list(ctx.meta.get(_BACKEND_ARGS) or ()) if ctx is not None else []
+    in_order = ([v for k, v in recorded if k == "backend"], [v for k, v in recorded if k == "option"])
+    if recorded and in_order == (specs, option_args):
+        return recorded
+    return [("option", o) for o in option_args] + [("backend", s) for s in specs]
+
+
+def _key_value(arg: str) -> tuple[str, str]:
+    """``-O beams=5`` -> ``("beams", "5")``; ``max-length`` is read as ``max_length``."""
+    from .errors import ArgumentValueError
+
+    key, sep, value = arg.partition("=")
+    key = key.strip().replace("-", "_")
+    if not sep or not key:
+        raise ArgumentValueError(f"-O takes KEY=VALUE, such as -O beams=5 or -O timeout=30; got {arg!r}")
+    return key, value
+
+
+def _systems_from_cli(
+    specs: Sequence[str] | None, option_args: Sequence[str] | None, ctx: typer.Context | None = None
+) -> list[tuple[str, Any]]:
+    """The systems that ``--backend`` and ``-O`` name: ``(system name, loaded Backend)`` in order.
+
+    ``specs`` are the ``--backend`` values (``SPEC`` or ``NAME=SPEC``; none means apertium) and
+    ``option_args`` the ``-O KEY=VALUE`` values. With ``ctx`` of a :class:`BackendCommand`, an option given
+    after a ``--backend`` applies to that backend only, one given before any ``--backend`` to every backend
+    that declares it; without ``ctx`` every option is of the latter kind. Values are parsed to each option's
+    type; an option no backend declares (or, after a ``--backend``, that one does not) raises
+    :class:`~compare.errors.ArgumentValueError` naming the options there are. A backend given twice with the
+    same options runs once (with a note).
+    """
+    from .backends.base import configure_backends
+    from .roundtrip import name_systems, split_named
+
+    shared: dict[str, str] = {}
+    given: list[tuple[str, dict[str, str]]] = []
+    for kind, value in _backend_args(specs, option_args, ctx):
+        if kind == "backend":
+            given.append((value.strip(), {}))
+        else:
+            key, text = _key_value(value)
+            (given[-1][1] if given else shared)[key] = text
+    unique: list[tuple[str, dict[str, str]]] = []
+    for spec, own in given or [("apertium", {})]:
+        if (spec, own) in unique:
+            _note(f"--backend {spec} given twice; its paths run once")
+            continue
+        unique.append((spec, own))
+    named = [split_named(spec) for spec, _ in unique]
+    loaded = configure_backends([spec for _, spec in named], shared=shared, each=[own for _, own in unique], text=True)
+    return name_systems([(name, backend) for (name, _), backend in zip(named, loaded)])
 
 
 def _cache_arg(cache_dir: Path | None, no_cache: bool) -> bool | Path:
@@ -372,17 +449,6 @@ def _unique_pivots(lang: str, vias: Sequence[str], chain: Sequence[str]) -> tupl
     return unique, list(chain)
 
 
-def _unique_backends(specs: Sequence[str] | None) -> list[str]:
-    """``--backend`` specs (or ``NAME=SPEC``) in order, a repeated one dropped with a note."""
-    unique: list[str] = []
-    for spec in specs or ["apertium"]:
-        if spec.strip() in unique:
-            _note(f"--backend {spec.strip()} given twice; its paths run once")
-            continue
-        unique.append(spec.strip())
-    return unique
-
-
 def _metric_names(metrics: str, semantic: bool) -> list[str]:
     names = [] if metrics.strip().lower() == "none" else [m.strip() for m in metrics.split(",") if m.strip()]
     if semantic and "semantic" not in names:
@@ -444,8 +510,9 @@ def _main(
     """Trace loaded terms through machine-translation round trips."""
 
 
-@app.command()
+@app.command(cls=BackendCommand)
 def roundtrip(
+    ctx: typer.Context,
     inputs: Inputs,
     lang: SourceLang = "en",
     via: Annotated[
@@ -457,6 +524,7 @@ def roundtrip(
         typer.Option(callback=_split_langs, help="One multi-hop path through these languages in order: es,ca."),
     ] = None,
     backend: Backends = None,
+    option: BackendOptions = None,
     lexicon: LexiconFiles = None,
     no_terms: Annotated[
         bool,
@@ -488,12 +556,6 @@ def roundtrip(
     output: Output = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
-    device: Device = None,
-    batch_size: BatchSize = None,
-    beams: Beams = None,
-    max_length: MaxLength = None,
-    revision: Revision = None,
-    timeout: Timeout = None,
     paragraphs: Paragraphs = ParagraphMode.auto,
     max_input_size: MaxInputSize = None,
     quiet: Quiet = False,
@@ -502,6 +564,7 @@ def roundtrip(
     from .roundtrip import roundtrip as run
 
     with _errors():
+        systems = dict(_systems_from_cli(backend, option, ctx))
         segments, mode = _read_inputs(inputs, lang, paragraphs, max_input_size)
         vias, chains = _unique_pivots(lang, via or [], chain or [])
         if not vias and not chains:
@@ -512,16 +575,13 @@ def roundtrip(
 
             lex = Lexicon.load(*lexicon)
         pairs = _compare_pairs(compare)
-        backend_options = _backend_options(
-            device=device, batch_size=batch_size, beams=beams, max_length=max_length, revision=revision, timeout=timeout
-        )
         if samples is not None:
             _sampled(
                 segments,
                 lang,
                 vias,
                 chains,
-                backend,
+                systems,
                 samples,
                 seed,
                 lex,
@@ -531,7 +591,6 @@ def roundtrip(
                 no_terms,
                 pairs,
                 _cache_arg(cache_dir, no_cache),
-                backend_options,
             )
             return
         with _progress_bar(quiet) as progress:
@@ -540,12 +599,11 @@ def roundtrip(
                 source_lang=lang,
                 via=vias,
                 chain=chains,
-                backends=_unique_backends(backend),
+                backends=systems,
                 cache=_cache_arg(cache_dir, no_cache),
                 analyse=False,
                 paragraphs=mode,
                 progress=progress,
-                **backend_options,
             )
         if not no_terms:
             from .analysis import analyse
@@ -568,7 +626,7 @@ def _sampled(
     lang: str,
     vias: list[str],
     chains: list[str],
-    backend: list[str] | None,
+    systems: dict[str, Any],
     samples: int,
     seed: int,
     lex: Any,
@@ -578,7 +636,6 @@ def _sampled(
     no_terms: bool,
     pairs: list[tuple[str, str]],
     cache: Any,
-    options: dict[str, Any],
 ) -> None:
     """``roundtrip --samples N``: every system that can sample run N times, each term's outcomes counted."""
     from .errors import ArgumentValueError
@@ -598,13 +655,12 @@ def _sampled(
         lang,
         via=vias,
         chain=chains,
-        backends=_unique_backends(backend),
+        backends=systems,
         samples=samples,
         seed=seed,
         cache=cache,
         lexicon=lex,
         paragraphs=mode,
-        **options,
     )
     for system in stability.systems:
         if system.deterministic:
@@ -756,22 +812,18 @@ def terms(
             _write(render_terms(rows, fmt.value), output)
 
 
-@app.command()
+@app.command(cls=BackendCommand)
 def translate(
+    ctx: typer.Context,
     inputs: Inputs,
     to: Annotated[str, typer.Option("--to", "-t", help="Target language (ISO 639-1).", show_default=False)],
     lang: SourceLang = "en",
     backend: Backends = None,
+    option: BackendOptions = None,
     fmt: Annotated[TranslateFormat, typer.Option("--format", "-f", help="Output format.")] = TranslateFormat.text,
     output: Output = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
-    device: Device = None,
-    batch_size: BatchSize = None,
-    beams: Beams = None,
-    max_length: MaxLength = None,
-    revision: Revision = None,
-    timeout: Timeout = None,
     paragraphs: Paragraphs = ParagraphMode.auto,
     max_input_size: MaxInputSize = None,
 ) -> None:
@@ -782,22 +834,15 @@ def translate(
     from .text import join_segments
 
     with _errors():
+        systems = dict(_systems_from_cli(backend, option, ctx))
         segments, mode = _read_inputs(inputs, lang, paragraphs, max_input_size)
         result = run(
             segments,
             source_lang=lang,
             target_lang=to,
-            backends=_unique_backends(backend),
+            backends=systems,
             cache=_cache_arg(cache_dir, no_cache),
             paragraphs=mode,
-            **_backend_options(
-                device=device,
-                batch_size=batch_size,
-                beams=beams,
-                max_length=max_length,
-                revision=revision,
-                timeout=timeout,
-            ),
         )
         if fmt is TranslateFormat.json:
             _write(to_json(result), output)
@@ -815,13 +860,33 @@ def translate(
 
 @app.command()
 def backends(
+    options: Annotated[
+        str | None,
+        typer.Option("--options", metavar="NAME", help="List the options of backend NAME (-O KEY=VALUE) instead."),
+    ] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
 ) -> None:
-    """List the backends: available here or not (and why), and their language pairs."""
-    from .backends.status import backend_statuses
+    """List the backends: available here or not (and why), their pairs, options and install hints."""
     from .render import to_json
 
     with _errors():
+        if options is not None:
+            from .backends.base import get_backend_class
+
+            spec = get_backend_class(options.strip()).options_spec
+            if fmt is ListFormat.json:
+                _write(to_json([o.to_dict() for o in spec]), None)
+                return
+            if not spec:
+                _write(f"{options.strip()} takes no options\n", None)
+                return
+            from .render.table import options_table
+
+            grid = options_table(options.strip(), spec)
+            _render_rich(lambda console: console.print(grid), None)
+            return
+        from .backends.status import backend_statuses
+
         statuses = backend_statuses()
         if fmt is ListFormat.json:
             _write(to_json([s.to_dict() for s in statuses]), None)

@@ -1,8 +1,10 @@
-"""The file and command backends, the registry with entry points, and one test over every backend."""
+"""The file and command backends, the registry with entry points, and backend options (the contract over
+every backend is tests/test_backend_contract.py)."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -10,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from compare.backends import backend_names, load_backend
-from compare.errors import BackendUnavailableError, ExternalCommandError, TranslationFileError
+from compare.backends import Backend, Option, backend_names, get_backend_class, load_backend, register_backend
+from compare.backends.base import _REGISTRY, ServedPairs, configure_backends
+from compare.errors import ArgumentValueError, BackendUnavailableError, ExternalCommandError, TranslationFileError
+from compare.results import HopSignature, Translation
 
 SEGMENTS = ["The so-called Syrian Democratic Forces.", "Daesh terrorists were moved.", "Hello."]
 
@@ -95,24 +99,9 @@ def test_command_not_found() -> None:
 
 
 def test_unknown_backend_lists_registered() -> None:
-    with pytest.raises(
-        BackendUnavailableError, match="unknown backend 'deepl'; registered: apertium, command, file, hf"
-    ):
+    with pytest.raises(BackendUnavailableError, match="unknown backend 'deepl'; registered: apertium, .*hf") as caught:
         load_backend("deepl")
-
-
-@pytest.mark.parametrize("name", ["apertium", "file", "command"])
-def test_every_backend_same_contract(name: str, tsv: Path, upper_command: str, apertium: str) -> None:
-    """Every registered engine: one translation per input, in order, duplicates allowed, empty in -> empty out."""
-    spec = {"apertium": "apertium", "file": f"file:{tsv}", "command": upper_command}[name]
-    backend = load_backend(spec)
-    texts = [SEGMENTS[1], SEGMENTS[2], SEGMENTS[1]]
-    out = backend.translate(texts, "en", "es")
-    assert len(out) == 3 and out[0] == out[2] and out[0] != out[1]
-    assert all(t.text.strip() for t in out)
-    assert backend.translate([], "en", "es") == []
-    sig = backend.hop_signature("en", "es")
-    assert sig.backend == name and sig.source_lang == "en" and sig.target_lang == "es"
+    assert {"apertium", "command", "file", "hf"} <= set(str(caught.value).partition("registered: ")[2].split(", "))
 
 
 def test_third_party_backend_through_entry_point(tmp_path: Path) -> None:
@@ -148,3 +137,105 @@ def test_third_party_backend_through_entry_point(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "cba"
     assert "reverse" not in backend_names()
+
+
+def _plugin_dir(tmp_path: Path, entries: str) -> Path:
+    """A directory that, put on sys.path, installs a package declaring ``entries`` in group mtcompare.backends."""
+    dist = tmp_path / "plugin_mt-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: plugin-mt\nVersion: 1.0\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text(f"[mtcompare.backends]\n{entries}\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_an_unimportable_plugin_is_listed_as_unavailable_and_breaks_nothing(tmp_path: Path) -> None:
+    """A registered backend whose module is missing: ``mtcompare backends`` shows why; the others still work."""
+    plugin = _plugin_dir(tmp_path, "ghost = ghost_mt:GhostBackend")
+    env = {**os.environ, "PYTHONPATH": str(plugin)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "compare", "backends", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["name"]: r for r in json.loads(proc.stdout)}
+    assert rows["ghost"]["available"] is False
+    assert "cannot be imported (ghost_mt:GhostBackend): No module named 'ghost_mt'" in rows["ghost"]["reason"]
+    assert rows["file"]["available"] is True
+    proc = subprocess.run(
+        [sys.executable, "-m", "compare", "translate", "-", "--to", "es", "-b", "ghost", "--no-cache"],
+        input="Hi.",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 3
+    assert proc.stderr.strip() == (
+        "mtcompare: error: backend 'ghost' cannot be imported (ghost_mt:GhostBackend): No module named 'ghost_mt'"
+    )
+
+
+def test_importing_compare_neither_scans_entry_points_nor_imports_a_backend() -> None:
+    code = (
+        "import sys, compare, compare.backends.base as base;"
+        "assert not base._REGISTRY.scanned;"
+        "mods = [m for m in sys.modules if m.startswith('compare.backends.') and m.rsplit('.', 1)[1] not in ('base',)];"
+        "assert not mods, mods;"
+        "base.get_backend_class('file');"
+        "assert 'compare.backends.file' in sys.modules and 'compare.backends.hf' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_register_backend_adds_a_backend_in_this_process() -> None:
+    @register_backend("contract-echo")
+    class Echo(Backend):
+        options_spec = (Option("prefix", str, ">", "what each translation starts with"),)
+
+        def pairs(self) -> set[tuple[str, str]]:
+            return {("en", "es")}
+
+        def hop_signature(self, source_lang: str, target_lang: str) -> HopSignature:
+            return HopSignature("contract-echo", source_lang, target_lang, "echo")
+
+        def _translate_batch(self, texts: list[str], source_lang: str, target_lang: str) -> list[Translation]:
+            return [Translation(self.option("prefix") + t) for t in texts]
+
+    try:
+        assert "contract-echo" in backend_names()
+        assert get_backend_class("contract-echo") is Echo
+        assert Echo.served_pairs() == ServedPairs((("en", "es"),))
+        made = load_backend("contract-echo", prefix="#")
+        assert made.translate(["a"], "en", "es")[0].text == "#a"
+        assert made.with_options(prefix="!").translate(["a"], "en", "es")[0].text == "!a"
+    finally:
+        del _REGISTRY["contract-echo"]
+
+
+def test_configure_backends_shared_and_own_options(tsv: Path, apertium: str) -> None:
+    """Shared options go to the backends that declare them, a backend's own win; command-line text is parsed."""
+    specs = ["apertium", f"file:{tsv}", "apertium"]
+    made = configure_backends(specs, shared={"timeout": "30"}, each=[{}, {}, {"timeout": "5"}], text=True)
+    assert [b.options for b in made] == [{"timeout": 30.0}, {}, {"timeout": 5.0}]
+    with pytest.raises(
+        ArgumentValueError, match=r"no backend here has an option 'beam' \(options: apertium: timeout; file: none"
+    ):
+        configure_backends(specs, shared={"beam": "5"}, text=True)
+    with pytest.raises(ArgumentValueError, match="backend 'file' has no option 'timeout'; its options: none"):
+        configure_backends(specs, each=[{}, {"timeout": "5"}, {}], text=True)
+    with pytest.raises(ArgumentValueError, match="timeout must be a number of seconds greater than 0; got '0'"):
+        configure_backends(["apertium"], shared={"timeout": "0"}, text=True)
+
+
+def test_served_pairs_as_data(tsv: Path, apertium: str) -> None:
+    from compare.backends.apertium import ApertiumBackend, installed_modes
+    from compare.backends.file import FileBackend
+
+    served = ApertiumBackend.served_pairs()
+    assert not served.any and set(served.pairs) == set(installed_modes())
+    assert served.to_dict()["pairs"][0] == list(sorted(installed_modes())[0])
+    file_pairs = FileBackend.served_pairs()
+    assert file_pairs.any and file_pairs.to_dict() == {"pairs": "any", "note": FileBackend.pairs_note}

@@ -18,7 +18,7 @@ import functools
 import math
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -29,6 +29,7 @@ from ..errors import (
     BackendUnavailableError,
     ExternalCommandError,
     LanguageFallbackWarning,
+    MtcompareError,
     UnsupportedPairError,
 )
 from ..languages import normalize_lang, without_region
@@ -137,6 +138,30 @@ _FALSE = {"0", "false", "no", "off"}
 
 
 @dataclass(frozen=True)
+class ServedPairs:
+    """The language pairs a backend serves, as ``mtcompare backends`` shows them.
+
+    Either a finite list (``pairs``) or, with ``any``, whatever pairs the backend's model, file or
+    command serves (the backend cannot list them in advance); ``note`` says what they depend on.
+    """
+
+    pairs: tuple[tuple[str, str], ...] = ()
+    any: bool = False
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"pairs": [["en", "es"], ...] or "any", "note": ...}``."""
+        return {"pairs": "any" if self.any else [list(p) for p in self.pairs], "note": self.note}
+
+    def describe(self) -> str:
+        """'en↔es, eo→en', or the note of a backend that serves any pair."""
+        if self.any:
+            return self.note or "any pair"
+        listed = format_pairs(set(self.pairs))
+        return f"{listed} ({self.note})" if self.note else listed
+
+
+@dataclass(frozen=True)
 class Availability:
     """Whether a backend can run here, and if not, why and how to fix it."""
 
@@ -159,6 +184,8 @@ class Backend(ABC):
     deterministic: ClassVar[bool] = True
     #: How to install what the backend needs, shown when it is not available.
     install_hint: ClassVar[str] = ""
+    #: What the served pairs depend on, for ``mtcompare backends`` (see :meth:`served_pairs`).
+    pairs_note: ClassVar[str] = ""
     #: Whether translations carry the engine's own word alignment; a cached translation without one
     #: (stored before alignments were kept) is then translated again.
     gives_alignment: ClassVar[bool] = False
@@ -208,6 +235,24 @@ class Backend(ABC):
             if o.name == name:
                 return o.default
         raise KeyError(name)
+
+    def with_options(self, **changes: Any) -> Backend:
+        """A new backend of the same spec with these options changed (``sample=7``), the others kept."""
+        return type(self)(self.arg, **(self.options | changes))
+
+    @classmethod
+    def served_pairs(cls) -> ServedPairs:
+        """The pairs ``mtcompare backends`` lists: those of the backend made without a spec argument
+        (``apertium``: its installed pairs), or "any" with :attr:`pairs_note` when it needs one
+        (``file:PATH``) or cannot know in advance. Override when making it is slow or needs a server.
+        """
+        try:
+            pairs = cls().pairs()
+        except (MtcompareError, TypeError):  # needs a spec argument: a file, a command, a model
+            return ServedPairs(any=True, note=cls.pairs_note or f"the pairs {cls.name}:ARG serves")
+        if not pairs:
+            return ServedPairs(any=True, note=cls.pairs_note or "any pair")
+        return ServedPairs(tuple(sorted(pairs)), note=cls.pairs_note)
 
     @property
     def spec(self) -> str:
@@ -333,28 +378,35 @@ def format_pairs(pairs: set[tuple[str, str]]) -> str:
 
 
 B = TypeVar("B", bound=type[Backend])
-_REGISTRY: dict[str, type[Backend] | Callable[[], type[Backend]]] = {}
 
 
-def _builtin(module: str, attr: str) -> Callable[[], type[Backend]]:
-    def load() -> type[Backend]:
-        from importlib import import_module
+class _Registry(dict):  # type: ignore[type-arg]
+    """Backend name -> class, or the entry point that loads it; filled from the entry points on first use."""
 
-        return getattr(import_module(f"compare.backends.{module}"), attr)  # type: ignore[no-any-return]
+    scanned = False
 
-    return load
+    def scan(self) -> None:
+        if not self.scanned:
+            for ep in entry_points(group=ENTRY_POINT_GROUP):
+                self.setdefault(ep.name, ep)
+            self.scanned = True
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.scan()
+        return super().get(key, default)
 
 
-_REGISTRY.update(
-    apertium=_builtin("apertium", "ApertiumBackend"),
-    hf=_builtin("hf", "HFBackend"),
-    file=_builtin("file", "FileBackend"),
-    command=_builtin("command", "CommandBackend"),
-)
+#: The one registry: the ``mtcompare.backends`` entry points (built-ins and plugins alike), scanned
+#: lazily, and backends registered in this process with :func:`register_backend`.
+_REGISTRY: _Registry = _Registry()
 
 
 def register_backend(name: str) -> Callable[[B], B]:
-    """Class decorator: make a backend available by ``name`` in this process."""
+    """Class decorator: make a backend available by ``name`` in this process (tests, notebooks).
+
+    An installed package registers its backends through the ``mtcompare.backends`` entry-point group instead,
+    as the built-in ones do (see ``pyproject.toml``).
+    """
 
     def wrap(cls: B) -> B:
         cls.name = name
@@ -364,29 +416,34 @@ def register_backend(name: str) -> Callable[[B], B]:
     return wrap
 
 
-def _load_entry_points() -> None:
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        _REGISTRY.setdefault(ep.name, ep.load)
-
-
 def backend_names() -> list[str]:
-    _load_entry_points()
+    """Every registered backend's name, sorted; none of their modules is imported."""
+    _REGISTRY.scan()
     return sorted(_REGISTRY)
 
 
 def get_backend_class(name: str) -> type[Backend]:
-    _load_entry_points()
+    """The class of backend ``name``, its module imported on first use.
+
+    Raises :class:`BackendUnavailableError` when no backend has that name or its module cannot be imported.
+    """
+    _REGISTRY.scan()
     try:
         entry = _REGISTRY[name]
     except KeyError:
         raise BackendUnavailableError(f"unknown backend {name!r}; registered: {', '.join(backend_names())}") from None
-    if not (isinstance(entry, type) and issubclass(entry, Backend)):
-        try:
-            entry = entry()
-        except ImportError as exc:
-            raise BackendUnavailableError(f"backend {name!r} cannot be imported: {exc}") from None
-        _REGISTRY[name] = entry
-    return entry  # type: ignore[return-value]
+    if isinstance(entry, type):
+        return entry
+    try:
+        loaded = entry.load()
+    except (ImportError, AttributeError) as exc:
+        raise BackendUnavailableError(f"backend {name!r} cannot be imported ({entry.value}): {exc}") from None
+    if not (isinstance(loaded, type) and issubclass(loaded, Backend)):
+        raise BackendUnavailableError(f"backend {name!r} ({entry.value}) is not a subclass of compare.backends.Backend")
+    if not loaded.name:
+        loaded.name = name
+    _REGISTRY[name] = loaded
+    return loaded
 
 
 def parse_spec(spec: str) -> tuple[str, str | None]:
@@ -401,16 +458,40 @@ def load_backends(specs: Sequence[str | Backend], **options: Any) -> list[Backen
     An option that none of them declares raises :class:`~compare.errors.ArgumentValueError` naming
     each backend's options, so a misspelled ``beam=5`` is never silently ignored.
     """
+    return configure_backends(specs, shared=options)
+
+
+def configure_backends(
+    specs: Sequence[str | Backend],
+    shared: Mapping[str, Any] | None = None,
+    each: Sequence[Mapping[str, Any]] | None = None,
+    text: bool = False,
+) -> list[Backend]:
+    """Backends from specs: each gets the ``shared`` options it declares, then its own from ``each``
+    (one mapping per spec; its values win). With ``text`` the values are command-line strings
+    (``-O beams=5``) parsed to each option's type (:meth:`Option.parse`).
+
+    A shared option that none of the backends declares, or an own option that its backend does not
+    declare, raises :class:`~compare.errors.ArgumentValueError` naming the options there are. A
+    :class:`Backend` object among ``specs`` is used as it is.
+    """
+    own = list(each) if each is not None else [{} for _ in specs]
+    if len(own) != len(specs):
+        raise ArgumentValueError(f"{len(own)} sets of options for {len(specs)} backends; give one per backend")
     classes = [type(s) if isinstance(s, Backend) else get_backend_class(parse_spec(s)[0]) for s in specs]
-    given = {k: v for k, v in options.items() if v is not None}
+    given = {k: v for k, v in (shared or {}).items() if v is not None}
     for key in given:
         if not any(key in cls.option_names() for cls in classes):
             known = "; ".join(f"{cls.name}: {', '.join(cls.option_names()) or 'none'}" for cls in classes)
             raise ArgumentValueError(f"no backend here has an option {key!r} (options: {known})")
-    return [
-        load_backend(spec, **{k: v for k, v in given.items() if k in cls.option_names()})
-        for spec, cls in zip(specs, classes)
-    ]
+    backends = []
+    for spec, cls, mine in zip(specs, classes, own):
+        if isinstance(spec, Backend):
+            backends.append(spec)
+            continue
+        options = {k: v for k, v in given.items() if k in cls.option_names()} | dict(mine)
+        backends.append(load_backend(spec, **cls.check_options(options, text=text)))
+    return backends
 
 
 def load_backend(spec: str | Backend, **options: Any) -> Backend:

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from ..errors import ArgumentError, ArgumentValueError, ExternalCommandError
 from ..results import HopSignature, Translation
-from .base import SECONDS, Backend, Option, register_backend
+from .base import SECONDS, Backend, Option
 
 DEFAULT_TIMEOUT = 3600.0
 _PR_SET_PDEATHSIG = 1
@@ -38,9 +38,11 @@ _STDERR_KEPT = 1 << 16
 _STDOUT_MIN_LIMIT = 1 << 24
 
 
-@register_backend("command")
 class CommandBackend(Backend):
     """Translate by piping segments through an external command."""
+
+    name = "command"
+    pairs_note = "any pair the command serves (command:'CMD {src} {tgt}')"
 
     options_spec = (
         Option(

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..errors import TranslationFileError, UnknownLanguageError
 from ..languages import normalize_lang
 from ..results import HopSignature, Translation
-from .base import Backend, register_backend
+from .base import Backend
 
 ANY = "*"
 
@@ -36,9 +36,11 @@ def _short(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-@register_backend("file")
 class FileBackend(Backend):
     """Look translations up in a TSV or JSONL file instead of computing them."""
+
+    name = "file"
+    pairs_note = "the pairs in the file (file:PATH.tsv or .jsonl)"
 
     def __init__(self, arg: str | None = None, **options: object) -> None:
         super().__init__(arg, **options)

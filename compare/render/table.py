@@ -21,6 +21,7 @@ from ..results import Path, RoundTrip
 from .literal import literal
 
 if TYPE_CHECKING:
+    from ..backends.base import Option
     from ..backends.status import BackendStatus
     from ..metrics.semantic import Drift
     from ..sampling import Stability
@@ -359,8 +360,37 @@ def terms_table(rows: Sequence[object]) -> Grid:
 
 
 def backends_table(statuses: Sequence[BackendStatus]) -> Grid:
-    """``mtcompare backends``: each backend, whether it is available here, its pairs or why not."""
-    grid = Grid("mtcompare backends", [Column("backend"), Column("available"), Column("pairs / why not")])
+    """``mtcompare backends``: each backend, available here or not (why, and how to install it), its pairs,
+    its options and what it can do."""
+    columns = [Column("backend", no_wrap=True), Column("available"), Column("pairs / why not", ratio=3)]
+    columns += [Column("options", ratio=1), Column("can", ratio=1), Column("install", ratio=1)]
+    grid = Grid("mtcompare backends", columns, caption="mtcompare backends --options NAME: what each option accepts")
     for s in statuses:
-        grid.add_row(s.name, "yes" if s.available else "no", s.pairs if s.available else s.reason)
+        if s.available:
+            where = s.pairs.describe() if s.pairs else ""
+        else:
+            where = s.reason
+        can = [label for key, label in _CAPABILITIES if s.capabilities.get(key)]
+        grid.add_row(
+            s.name,
+            "yes" if s.available else "no",
+            where,
+            ", ".join(o.name for o in s.options),
+            ", ".join(can),
+            s.install_hint,
+        )
+    return grid
+
+
+_CAPABILITIES = (("deterministic", "deterministic"), ("can_sample", "sample"), ("gives_alignment", "align"))
+
+
+def options_table(backend: str, options: Sequence[Option]) -> Grid:
+    """``mtcompare backends --options NAME``: each option's name, type, default, accepted values and help."""
+    columns = [Column("option", no_wrap=True), Column("type"), Column("default"), Column("accepts", ratio=1)]
+    columns.append(Column("help", ratio=2))
+    grid = Grid(f"options of {backend} (-O NAME=VALUE)", columns)
+    for o in options:
+        default = "—" if o.default is None else str(o.default).lower() if o.type is bool else str(o.default)
+        grid.add_row(o.name, o.type.__name__, default, o.describe(), o.help)
     return grid
