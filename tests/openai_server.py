@@ -23,11 +23,13 @@ a test that uses a fresh name gets deterministic behaviour:
 - ``plain``: several segments are answered as numbered lines (no JSON), one as "Here is the translation: …".
 - ``length``: a request of several segments is cut (``finish_reason=length``); ``lengthall``: every one.
 - ``ctx``: a request of several segments is a 400 context-length error; ``ctxall``: every one.
+- ``hold``: every request waits 0.2 s before it is answered (requests overlap; see ``in_flight``).
 - ``refuse``: every answer is an apology; ``refusal``: ``message.refusal`` is set.
 
 With the environment variable :data:`SERVER_KEY_ENV` set, requests must carry ``Authorization:
 Bearer <that key>``; others get a 401 whose message shows part of the key they gave, as OpenAI's does.
-``GET /admin/requests?model=NAME`` lists what the server received for that model (without keys).
+``GET /admin/requests?model=NAME`` lists what the server received for that model (without keys), each
+request with ``in_flight``: how many requests for that model it was serving then, this one included.
 """
 
 from __future__ import annotations
@@ -76,11 +78,19 @@ def create_app(api_key: str | None = None) -> Any:
     translate_lock = threading.Lock()
     counts: dict[str, int] = defaultdict(int)
     log: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    in_flight: dict[str, int] = defaultdict(int)
     state = threading.Lock()
 
+    memo: dict[tuple[str, str, str], str] = {}
+
     def translate(texts: list[str], source: str, target: str) -> list[str]:
+        """Apertium's translations, each segment translated once per server (re-asks come from memory)."""
         with translate_lock:
-            return [t.text for t in apertium.translate(texts, source, target)]
+            new = [t for t in dict.fromkeys(texts) if (t, source, target) not in memo]
+            if new:
+                for text, done in zip(new, apertium.translate(new, source, target)):
+                    memo[(text, source, target)] = done.text
+            return [memo[(t, source, target)] for t in texts]
 
     def error(status: int, message: str, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
         body = {"error": {"message": message, "type": "invalid_request_error", "code": code}}
@@ -135,6 +145,7 @@ def create_app(api_key: str | None = None) -> Any:
         with state:
             counts[model] += 1
             number = counts[model]
+            in_flight[model] += 1
             log[model].append(
                 {
                     "number": number,
@@ -147,10 +158,21 @@ def create_app(api_key: str | None = None) -> Any:
                     "max_tokens": body.get("max_tokens"),
                     "response_format": body.get("response_format"),
                     "authorized": bool(given),
+                    "in_flight": in_flight[model],
                 }
             )
             if number > 1:
                 arrivals[model].set()
+        try:
+            return answer(model, modes, number, segments, system, given)
+        finally:
+            with state:
+                in_flight[model] -= 1
+
+    def answer(
+        model: str, modes: list[str], number: int, segments: dict[str, str], system: str, given: str
+    ) -> Response:
+        """The answer to one request, as the model's modes make it."""
         first, several = number == 1, len(segments) > 1
         if "always429" in modes or ("429" in modes and first):
             return error(429, "Rate limit reached; please retry after 1s.", "rate_limit_exceeded", {"Retry-After": "1"})
@@ -162,6 +184,8 @@ def create_app(api_key: str | None = None) -> Any:
             arrivals[model].wait(60)
         if "slowall" in modes:
             stopping.wait(60)
+        if "hold" in modes:
+            stopping.wait(0.2)
         if "badjson" in modes and first:
             return Response(
                 b'{"id": "chatcmpl-test", "choices": [{"message": {"content": "{\\"1\\": ',
@@ -179,14 +203,14 @@ def create_app(api_key: str | None = None) -> Any:
             return completion(model, None, refusal="I'm sorry, I cannot assist with that.")
         source, target = _CODES.findall(system)[:2]
         keys = list(segments)
-        answer = dict(zip(keys, translate([segments[k] for k in keys], source, target)))
+        translated = dict(zip(keys, translate([segments[k] for k in keys], source, target)))
         if "plain" in modes:
             if several:
-                return completion(model, "\n".join(f"{k}. {v}" for k, v in answer.items()))
-            return completion(model, f"Here is the translation: {answer[keys[0]]}")
+                return completion(model, "\n".join(f"{k}. {v}" for k, v in translated.items()))
+            return completion(model, f"Here is the translation: {translated[keys[0]]}")
         if "dropid" in modes and several:
-            answer.pop(keys[-1])
-        text = json.dumps(answer, ensure_ascii=False)
+            translated.pop(keys[-1])
+        text = json.dumps(translated, ensure_ascii=False)
         if "dupid" in modes and several:
             text = text[:-1] + f', {json.dumps(keys[0])}: "WRONG"}}'
         if ("length" in modes and several) or "lengthall" in modes:

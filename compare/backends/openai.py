@@ -122,7 +122,10 @@ class OpenAIBackend(Backend):
         ),
     )
     install_hint = INSTALL_HINT
+    pairs_note = "any pair the model translates"
     can_sample = True
+    #: With the defaults (temperature 0, no ``sample``); an instance says whether its own settings are.
+    deterministic = True
 
     def __init__(self, arg: str | None = None, **options: Any) -> None:
         super().__init__(arg, **options)
@@ -162,7 +165,11 @@ class OpenAIBackend(Backend):
     def availability(cls) -> Availability:
         import importlib.util
 
-        if importlib.util.find_spec("httpx") is None:
+        try:
+            found = importlib.util.find_spec("httpx") is not None
+        except (ImportError, ValueError):  # a module set to None in sys.modules
+            found = False
+        if not found:
             return Availability(False, f"httpx not installed; install the extra: {INSTALL_HINT}")
         return Availability(True)
 
