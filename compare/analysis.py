@@ -36,7 +36,7 @@ DEFAULT_METRICS: tuple[str, ...] = ("bleu", "chrf", "ter")
 #: Every metric name :func:`analyse` accepts.
 ACCEPTED_METRICS: tuple[str, ...] = ("bleu", "chrf", "ter", "semantic")
 #: Modules whose source decides which terms are found and how they are traced: the matcher version.
-MATCHER_MODULES: tuple[str, ...] = ("matching", "align", "shifts", "lexicon/loader")
+MATCHER_MODULES: tuple[str, ...] = ("matching", "align", "shifts", "parallel", "lexicon/loader")
 #: The most bootstrap resamples :func:`analyse` takes (beyond this the intervals no longer move, and
 #: the resample matrix would not fit in memory on a laptop).
 MAX_RESAMPLES = 100_000
@@ -503,6 +503,11 @@ def analyse(
     approximate randomisation) for the metrics and a paired permutation test of the shift rate.
     No backend is loaded: a saved result (:meth:`RoundTrip.from_dict`) is analysed as it was written.
 
+    A one-hop path into another language (:func:`compare.translate`, :func:`compare.parallel`) gets
+    its shifts too, by the cross-lingual rules of :mod:`compare.parallel` (the translation's forms in
+    the ``back_*`` fields), and takes part in the statistics and the paired shift-rate test; it has no
+    metrics (a translation is not scored against its source) and none of its comparisons a metric test.
+
     >>> import compare
     >>> saved = compare.RoundTrip.from_dict(json.load(open("result.json")))  # doctest: +SKIP
     >>> again = compare.analyse(saved, lexicon="my-terms.yaml", metrics=["bleu"])  # doctest: +SKIP
@@ -510,6 +515,7 @@ def analyse(
     'lex:default.yaml+my-terms.yaml@sha256:…|matcher:…|bleu:[nrefs:1|…]|ci:percentile-bootstrap|…|version:0.1.0'
     """
     from .lexicon import Lexicon
+    from .parallel import is_one_hop, trace_one_hop_path
     from .results import RoundTrip
     from .shifts import trace_path
 
@@ -533,7 +539,7 @@ def analyse(
         check.check_str("semantic_model", semantic_model, empty=False)
 
     mt_metrics = tuple(m for m in chosen if m != "semantic")
-    roundtrips = [p for p in result.paths if p.is_roundtrip]
+    roundtrips = [p for p in result.paths if p.is_roundtrip or is_one_hop(p)]
     names = [p.name for p in roundtrips]
     resolved = []
     for a, b in pairs:
@@ -545,8 +551,8 @@ def analyse(
                 found = None
             if found is None or found.name not in names:
                 raise ArgumentValueError(
-                    f"compare names path {name!r}, which is not one round-trip path of this result; "
-                    f"the round-trip paths are: {', '.join(names) or 'none'}"
+                    f"compare names path {name!r}, which is not one analysed path of this result; "
+                    f"the analysed paths (round trips and one-hop translations) are: {', '.join(names) or 'none'}"
                 )
             full.append(found.name)
         if full[0] == full[1]:
@@ -558,16 +564,19 @@ def analyse(
     documents = [s.document for s in result.segments]
     sources = [s.text for s in result.segments]
     model = None
-    if "semantic" in chosen and roundtrips:
+    if "semantic" in chosen and any(p.is_roundtrip for p in roundtrips):
         from .metrics.semantic import load_model
 
         model = load_model(semantic_model)
 
     analysed: list[PathAnalysis] = []
     for path in roundtrips:
-        traced = trace_path(path, result.segments, lex)
         scores = semantic = None
         drifted: tuple[Any, ...] = ()
+        if not path.is_roundtrip:  # one hop into another language: shifts only
+            analysed.append(PathAnalysis(path=path.name, shifts=trace_one_hop_path(path, result.segments, lex)))
+            continue
+        traced = trace_path(path, result.segments, lex)
         backs = list(path.back.segments)
         if mt_metrics:
             from .metrics.mt import score_path
@@ -604,7 +613,7 @@ def analyse(
 
         pa, pb = result.path(a), result.path(b)
         metric_test = None
-        if mt_metrics:
+        if mt_metrics and pa.is_roundtrip and pb.is_roundtrip:
             metric_test = paired_test(
                 sources,
                 list(pa.back.segments),
