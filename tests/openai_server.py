@@ -16,10 +16,12 @@ a test that uses a fresh name gets deterministic behaviour:
   Authorization header it got.
 - ``slow``: the first request is answered only when the next one has arrived (or after 60 s);
   ``slowall``: every request waits 60 s (or until the server stops).
-- ``badjson``: the first answer is a 200 with a truncated JSON body.
+- ``badjson``: the first answer is a 200 with a truncated JSON body; ``errorbody``: a 200 with an error and
+  no choices.
 - ``chatty``: the JSON comes inside "Here is the translation:" and a code fence, with a closing remark.
 - ``dropid``: a request of several segments is answered without its last key; ``dupid``: its first key
   comes twice, the second time with a wrong value.
+- ``otherkey``: several segments are answered as ``{"translations": [...]}``, one as ``{"translation": "..."}``.
 - ``plain``: several segments are answered as numbered lines (no JSON), one as "Here is the translation: …".
 - ``length``: a request of several segments is cut (``finish_reason=length``); ``lengthall``: every one.
 - ``ctx``: a request of several segments is a 400 context-length error; ``ctxall``: every one.
@@ -191,6 +193,8 @@ def create_app(api_key: str | None = None) -> Any:
                 b'{"id": "chatcmpl-test", "choices": [{"message": {"content": "{\\"1\\": ',
                 media_type="application/json",
             )
+        if "errorbody" in modes and first:
+            return JSONResponse({"error": {"message": "the model is overloaded, try again"}})
         if ("ctx" in modes and several) or "ctxall" in modes:
             return error(
                 400,
@@ -208,6 +212,10 @@ def create_app(api_key: str | None = None) -> Any:
             if several:
                 return completion(model, "\n".join(f"{k}. {v}" for k, v in translated.items()))
             return completion(model, f"Here is the translation: {translated[keys[0]]}")
+        if "otherkey" in modes:
+            if several:
+                return completion(model, json.dumps({"translations": list(translated.values())}, ensure_ascii=False))
+            return completion(model, json.dumps({"translation": translated[keys[0]]}, ensure_ascii=False))
         if "dropid" in modes and several:
             translated.pop(keys[-1])
         text = json.dumps(translated, ensure_ascii=False)

@@ -163,6 +163,15 @@ def test_malformed_json_body_is_asked_again(server: str, expected: list[str]) ->
     assert len(received(server, name)) == 2
 
 
+def test_error_body_with_status_200_is_asked_again(server: str, expected: list[str]) -> None:
+    name = model("errorbody")
+    assert texts(backend(server, name).translate(SEGMENTS[:2], "en", "es")) == expected[:2]
+    assert len(received(server, name)) == 2
+    with pytest.raises(ExternalCommandError) as exc:
+        backend(server, model("errorbody"), retries=0).translate(SEGMENTS[:1], "en", "es")
+    assert "an error instead of choices: the model is overloaded" in one_line(exc)
+
+
 def test_rate_limited_every_time_gives_up_in_one_line(server: str) -> None:
     name = model("always429")
     with pytest.raises(ExternalCommandError) as exc:
@@ -201,6 +210,12 @@ def test_plain_text_answers_fall_back_to_single_segments(server: str, expected: 
     name = model("plain")
     assert texts(backend(server, name).translate(SEGMENTS[:3], "en", "es")) == expected[:3]
     assert [r["segments"] for r in received(server, name)] == [3, 1, 1, 1]
+
+
+def test_other_keys_fall_back_to_single_segments(server: str, expected: list[str]) -> None:
+    name = model("otherkey")
+    assert texts(backend(server, name).translate(SEGMENTS[:2], "en", "es")) == expected[:2]
+    assert [r["segments"] for r in received(server, name)] == [2, 1, 1]
 
 
 def test_finish_reason_length_splits_the_request(server: str, expected: list[str]) -> None:
@@ -414,10 +429,18 @@ def test_parse_answer_is_strict() -> None:
         ("```\nLee libros.\n```", "Lee libros."),
         ("La traducción: no es fácil.", "La traducción: no es fácil."),
         ('"Quoted" and not wrapped.', '"Quoted" and not wrapped.'),
+        ("Leemos.\n\nNote: the subject is implied.", "Leemos."),
+        ("Leemos.\n\nLet me know if you need more!", "Leemos."),
+        ("Leemos.\n\nNos vamos.", "Leemos.\n\nNos vamos."),
     ],
 )
 def test_strip_chatter(answer: str, text: str) -> None:
-    assert strip_chatter(answer) == text
+    assert strip_chatter(answer, "We read.") == text
+
+
+def test_strip_chatter_keeps_a_note_the_source_has() -> None:
+    assert strip_chatter("Leemos.\n\nNota: nada.", "We read.\n\nNote: nothing.") == "Leemos.\n\nNota: nada."
+    assert strip_chatter("Leemos.\n\nNote: nothing.", "We read.\n\nNote: nothing.") == "Leemos.\n\nNote: nothing."
 
 
 # -- the command line ----------------------------------------------------------------------------------

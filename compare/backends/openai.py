@@ -84,6 +84,9 @@ _PREAMBLE = re.compile(
     r"(?:sure|certainly|of course)[!.]*\s*$)\s*",
     re.I,
 )
+_AFTERWORD = re.compile(
+    r"\s*(\(?note\b|please note|i hope|let me know|this translation|the translation (above|keeps|preserves))", re.I
+)
 _CODE_FENCE = re.compile(r"^\s*```[\w-]*\s*\n(.*?)\n\s*```\s*$", re.S)
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Something that looks like an API key, in a server's error text (OpenAI echoes part of a wrong one).
@@ -219,7 +222,7 @@ class OpenAIBackend(Backend):
                     done = list(pool.map(run, groups))
                 except BaseException:
                     job.cancelled.set()
-                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool.shutdown(wait=False, cancel_futures=True)  # requests under way end on their own
                     raise
                 pool.shutdown(wait=True)
         for found in done:
@@ -321,6 +324,9 @@ class _Job:
             return out
         if len(segments) > 1:
             return out | self.singly(missing)
+        lone = _lone_value(reply.content)
+        if lone is not None:  # one segment, answered under another key ({"translation": "..."})
+            return {next(iter(segments)): lone}
         return {next(iter(segments)): self.plain(reply.content, texts[0])}
 
     def singly(self, segments: dict[int, str]) -> dict[int, str]:
@@ -331,7 +337,7 @@ class _Job:
 
     def plain(self, content: str, source: str) -> str:
         """A one-segment answer that is no JSON object: the text itself, chatty preamble and fences removed."""
-        text = strip_chatter(content)
+        text = strip_chatter(content, source)
         if is_refusal(text) and not is_refusal(source):
             raise ExternalCommandError(
                 f"{self.where} refused to translate {_short(source)!r} ({self.source}→{self.target}): "
@@ -381,7 +387,7 @@ class _Job:
             response = self.session.post("chat/completions", json=body)
         except httpx.TimeoutException:
             return f"no answer within {self.backend.timeout:g} s", None
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             return self.backend._redact(f"cannot reach the server: {exc or type(exc).__name__}"), None
         status = response.status_code
         if status == 200:
@@ -432,6 +438,11 @@ def _read_reply(body: bytes) -> _Reply:
         choice = data["choices"][0]
         message = choice["message"]
     except (KeyError, IndexError, TypeError):
+        error = data.get("error") if isinstance(data, Mapping) else None
+        if isinstance(error, Mapping):
+            error = error.get("message")
+        if isinstance(error, str) and error.strip():
+            raise ValueError(f"an error instead of choices: {_short(error, 200)}") from None
         raise ValueError("no choices[0].message in the body") from None
     content = message.get("content") if isinstance(message, Mapping) else None
     refusal = message.get("refusal") if isinstance(message, Mapping) else None
@@ -528,6 +539,22 @@ def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
     return obj
 
 
+def _lone_value(content: str) -> str | None:
+    """The value of the first JSON object in ``content`` that has exactly one key, when it is non-empty text."""
+    decoder = json.JSONDecoder()
+    for start in _braces(content):
+        try:
+            obj, _ = decoder.raw_decode(content, start)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(obj, dict):
+            values = list(obj.values())
+            if len(values) == 1 and isinstance(values[0], str) and values[0].strip():
+                return values[0].strip()
+            return None
+    return None
+
+
 def _braces(text: str) -> Iterator[int]:
     start = text.find("{")
     while start != -1:
@@ -540,8 +567,9 @@ def is_refusal(text: str) -> bool:
     return bool(_REFUSAL.match(text) and _REFUSAL_TOPIC.search(text))
 
 
-def strip_chatter(text: str) -> str:
-    """A plain answer without a code fence, a preamble ("Here is the translation:") or wrapping quotes."""
+def strip_chatter(text: str, source: str = "") -> str:
+    """A plain answer without a code fence, a preamble ("Here is the translation:"), a closing note that
+    ``source`` has no paragraph for ("Note: ...", "Let me know ..."), or wrapping quotes."""
     text = text.strip()
     fenced = _CODE_FENCE.match(text)
     if fenced:
@@ -552,6 +580,9 @@ def strip_chatter(text: str) -> str:
     fenced = _CODE_FENCE.match(text)
     if fenced:
         text = fenced.group(1).strip()
+    parts = re.split(r"\n\s*\n", text)
+    if len(parts) > len(re.split(r"\n\s*\n", source.strip())) and _AFTERWORD.match(parts[-1]):
+        text = "\n\n".join(parts[:-1]).strip()
     for left, right in ('""', "“”", "«»", "''"):
         if len(text) > 1 and text[0] == left and text[-1] == right and left not in text[1:-1]:
             text = text[1:-1].strip()
@@ -563,7 +594,7 @@ def strip_chatter(text: str) -> str:
 
 @dataclass(frozen=True)
 class PromptTemplate:
-    """A prompt as data: a name, a system and a user message (Jinja2), and the SHA-256 of its file."""
+    """A prompt as data: a name, a system and a user message (Jinja2), and the SHA-256 of the two messages."""
 
     name: str
     system: str
@@ -626,7 +657,7 @@ def load_prompt(name_or_path: str) -> PromptTemplate:
         name=str(data.get("name") or path.stem),
         system=system,
         user=data["user"],
-        digest=hashlib.sha256(raw).hexdigest(),
+        digest=hashlib.sha256(json.dumps([system, data["user"]]).encode()).hexdigest(),
     )
     import jinja2
 
