@@ -333,6 +333,21 @@ def test_sample_seed_max_tokens_and_json_mode_are_sent(server: str, expected: li
     assert seen["response_format"] == {"type": "json_object"}
 
 
+def test_sample_roundtrip_sends_one_seed_per_sample(server: str, tmp_path: Path) -> None:
+    import compare
+
+    name = model()
+    options = {"base_url": server, "api_key_env": KEY_ENV}
+    stable = compare.sample_roundtrip(
+        "The house is big.", via=["es"], backends=[f"openai:{name}"], samples=3, seed=5, cache=tmp_path, **options
+    )
+    (system,) = stable.systems
+    assert system.seeds == (5, 6, 7) and not system.deterministic
+    seen = received(server, name)
+    assert sorted(r["seed"] for r in seen) == [5, 5, 6, 6, 7, 7]  # en→es and es→en per sample
+    assert all(r["temperature"] == 1.0 for r in seen)
+
+
 def test_glossary_terms_go_into_the_prompt(server: str, tmp_path: Path) -> None:
     glossary = tmp_path / "terms.tsv"
     glossary.write_text("# term\trendering\nhouse\tcasona\nen\tes\tdog\tperrito\nes\ten\tperro\tpup\n", "utf-8")

@@ -98,7 +98,13 @@ class OpenAIBackend(Backend):
     """Translate with a model behind an OpenAI-compatible ``/chat/completions`` endpoint."""
 
     options_spec = (
-        Option("base_url", str, None, "the server's API root, e.g. http://localhost:8000/v1 (required)"),
+        Option(
+            "base_url",
+            str,
+            None,
+            "the server's API root, e.g. http://localhost:8000/v1 (required)",
+            accepts="an http(s) URL such as http://localhost:8000/v1",
+        ),
         Option(
             "api_key_env",
             str,
@@ -113,8 +119,20 @@ class OpenAIBackend(Backend):
         Option("retries", int, 4, "attempts after a failed request (429, 5xx, timeout, bad body)", minimum=0),
         Option("backoff", float, 1.0, "seconds before the first retry, doubled each time", minimum=0),
         Option("max_tokens", int, None, "longest answer in tokens (unset: the server's limit)", minimum=1),
-        Option("glossary", str, None, "a TSV (term<TAB>rendering) or YAML file of renderings to impose"),
-        Option("prompt", str, DEFAULT_PROMPT, "the prompt template: a name in compare/backends/prompts or a path"),
+        Option(
+            "glossary",
+            str,
+            None,
+            "a TSV (term<TAB>rendering) or YAML file of renderings to impose",
+            accepts="the path of a .tsv, .yaml or .yml file",
+        ),
+        Option(
+            "prompt",
+            str,
+            DEFAULT_PROMPT,
+            "the prompt template: a name in compare/backends/prompts or a path",
+            accepts="translate-v1 or the path of a YAML file with name, system, user",
+        ),
         Option("json_mode", bool, False, "ask the server for a JSON answer (response_format json_object)"),
         Option(
             "sample",
