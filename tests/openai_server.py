@@ -274,7 +274,7 @@ def running_server(api_key: str | None = None, ready_timeout: float = 180.0) -> 
                         f"the test server exited with {proc.returncode}: {stderr.read().decode()[-2000:]}"
                     )
                 try:
-                    if httpx.get(f"{url}/health", timeout=10).status_code == 200:
+                    if httpx.get(f"{url}/health", timeout=10, trust_env=False).status_code == 200:
                         break
                 except httpx.HTTPError:
                     pass
@@ -296,7 +296,7 @@ def received(base_url: str, model: str) -> list[dict[str, Any]]:
     import httpx
 
     root = base_url.removesuffix("/v1")
-    response = httpx.get(f"{root}/admin/requests", params={"model": model}, timeout=30)
+    response = httpx.get(f"{root}/admin/requests", params={"model": model}, timeout=30, trust_env=False)
     response.raise_for_status()
     return response.json()  # type: ignore[no-any-return]
 

@@ -58,7 +58,10 @@ def expected(apertium: str) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key in its variable; the local server reached directly even where a proxy is configured."""
     monkeypatch.setenv(KEY_ENV, KEY)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
 
 
 def model(*modes: str) -> str:

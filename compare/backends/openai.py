@@ -262,7 +262,6 @@ class OpenAIBackend(Backend):
             headers=headers,
             timeout=httpx.Timeout(self.timeout),
             limits=httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=self.concurrency),
-            trust_env=False,
         )
 
     def _api_key(self) -> str:

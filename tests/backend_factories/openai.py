@@ -21,13 +21,16 @@ def make(tmp_path: Path) -> Iterator[Backend]:
 
     from tests.openai_server import running_server
 
-    old = os.environ.get(KEY_ENV)
-    os.environ[KEY_ENV] = KEY
+    # The key in its variable; the local server reached directly even where a proxy is configured.
+    settings = {KEY_ENV: KEY, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         with running_server(api_key=KEY) as url:
             yield load_backend("openai:test-model", base_url=url, api_key_env=KEY_ENV, batch_size=2, timeout=60)
     finally:
-        if old is None:
-            os.environ.pop(KEY_ENV, None)
-        else:
-            os.environ[KEY_ENV] = old
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
