@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from typer import core as typer_core
@@ -20,6 +20,9 @@ from typer.core import TyperCommand, TyperGroup
 
 from . import __version__
 from .errors import MtcompareError
+
+if TYPE_CHECKING:
+    from .backends.base import Backend
 
 # The click that Typer runs on: its own vendored copy in recent releases, the click package before.
 _click = getattr(typer_core, "_click", None) or typer_core.click  # type: ignore[attr-defined]
@@ -279,7 +282,7 @@ def _key_value(arg: str) -> tuple[str, str]:
 
 def _systems_from_cli(
     specs: Sequence[str] | None, option_args: Sequence[str] | None, ctx: typer.Context | None = None
-) -> list[tuple[str, Any]]:
+) -> list[tuple[str, Backend]]:
     """The systems that ``--backend`` and ``-O`` name: ``(system name, loaded Backend)`` in order.
 
     ``specs`` are the ``--backend`` values (``SPEC`` or ``NAME=SPEC``; none means apertium) and
@@ -287,8 +290,12 @@ def _systems_from_cli(
     after a ``--backend`` applies to that backend only, one given before any ``--backend`` to every backend
     that declares it; without ``ctx`` every option is of the latter kind. Values are parsed to each option's
     type; an option no backend declares (or, after a ``--backend``, that one does not) raises
-    :class:`~compare.errors.ArgumentValueError` naming the options there are. A backend given twice with the
-    same options runs once (with a note).
+    :class:`~compare.errors.ArgumentValueError` naming the options there are. A key given twice for the same
+    backend (or for all) takes the later value. A backend given twice with the same options runs once (with a
+    note); with other options it is another system (``hf``, ``hf-2``).
+
+    A command that calls this takes ``ctx: typer.Context``, ``backend: Backends`` and ``option: BackendOptions``
+    (those parameter names) and is registered with ``app.command(cls=BackendCommand)``.
     """
     from .backends.base import configure_backends
     from .roundtrip import name_systems, split_named
@@ -309,7 +316,7 @@ def _systems_from_cli(
         unique.append((spec, own))
     named = [split_named(spec) for spec, _ in unique]
     loaded = configure_backends([spec for _, spec in named], shared=shared, each=[own for _, own in unique], text=True)
-    return name_systems([(name, backend) for (name, _), backend in zip(named, loaded)])
+    return [(name, cast("Backend", b)) for name, b in name_systems(list(zip((n for n, _ in named), loaded)))]
 
 
 def _cache_arg(cache_dir: Path | None, no_cache: bool) -> bool | Path:

@@ -3,8 +3,13 @@
 A backend translates a batch of segments from one language to another. Subclasses implement only
 :meth:`Backend._translate_batch` (and say which pairs they serve); the public :meth:`Backend.translate`
 validates the pair, consults the cache, sends only the missing segments, and returns translations
-in input order. Third-party packages add backends through the ``mtcompare.backends`` entry-point
-group, each entry naming a :class:`Backend` subclass.
+in input order. Every backend — the built-in ones too, in ``pyproject.toml`` — is registered through the
+``mtcompare.backends`` entry-point group, each entry naming a :class:`Backend` subclass; the entry points
+are read when a backend is first asked for, and a backend's module is imported only when it is used.
+
+A backend declares what it offers: its options (:class:`Option`, refused when unknown), whether it can
+sample, gives word alignments and is deterministic, how to install it, and the pairs it serves
+(:meth:`Backend.served_pairs`). ``mtcompare backends`` lists all of it (:mod:`compare.backends.status`).
 
 A regional tag the backend has no variant for falls back to the language alone (``es-ES`` → ``es``)
 when that keeps the script: :meth:`Backend.check_pair` resolves the pair, every subclass's
@@ -182,6 +187,9 @@ class Backend(ABC):
     options_spec: ClassVar[tuple[Option, ...]] = ()
     #: Whether the same input always gives the same output (greedy or beam search, rule-based).
     deterministic: ClassVar[bool] = True
+    #: Whether one backend object may translate on several threads at once (the hops of a corpus run
+    #: do): true when its work runs in child processes or remote servers, not in a model in memory.
+    concurrent_pairs: ClassVar[bool] = False
     #: How to install what the backend needs, shown when it is not available.
     install_hint: ClassVar[str] = ""
     #: What the served pairs depend on, for ``mtcompare backends`` (see :meth:`served_pairs`).
