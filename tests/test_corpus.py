@@ -250,11 +250,12 @@ def test_corpus_metrics_are_sacrebleus_corpus_scores(tmp_path: Path) -> None:
 
 def test_a_killed_run_resumes_to_the_same_bytes(tmp_path: Path) -> None:
     """kill -9 in the middle (the engine kills its caller), run again: identical files, finished work kept."""
-    many = [(f"d{i:02d}", f"Document {i} says the terrorists left. Sentence {i} ends here.") for i in range(12)]
-    # One document per chunk, two engine runs per chunk (there and back): the 9th run is chunk 5's
-    # first. The reader is at most two chunks behind the translator (one chunk waits in between), so
-    # by then documents 1 and 2 are written, whatever the machine's load.
-    script = upper_script(tmp_path, kill_after=9)
+    many = [(f"d{i:02d}", f"Document {i} says the terrorists left. Sentence {i} ends here.") for i in range(16)]
+    # One document per chunk, two engine runs per chunk (there and back, each on its own stage
+    # thread): the 13th run is chunk 7's first hop. A stage hands a chunk on only into an empty queue
+    # (of one), so by then the second stage had taken chunk 5, after handing chunk 4 on, when the
+    # reader had taken chunk 3 and so written chunks 1 and 2 — whatever the machine's load.
+    script = upper_script(tmp_path, kill_after=13)
     run_into(tmp_path / "ref", script, many)  # the same engine (and so signature), never killed
     (tmp_path / "count").unlink()
     (tmp_path / "arm").touch()

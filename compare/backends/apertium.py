@@ -334,6 +334,8 @@ class ApertiumBackend(Backend):
     )
     install_hint = "apt-get install apertium apertium-eng-spa (bash scripts/setup.sh installs every pair)"
     gives_alignment = True
+    #: Each translation runs in its own child processes: two pairs may be translated at once.
+    concurrent_pairs = True
     #: 2: superblanks the engine's rules write ("[']" in en-eo) are unwrapped as ``apertium -u`` does.
     output_version = 2
 

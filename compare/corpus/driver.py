@@ -72,19 +72,23 @@ class CorpusProgress:
 ProgressCallback = Callable[[CorpusProgress], None]
 
 
-@dataclass
-class _Chunk:
-    documents: list[tuple[Document, str, tuple[Segment, ...], str]] = field(default_factory=list)
-    size: int = 0
-    #: (document index, path key) -> the hops of that document's path
-    hops: dict[tuple[int, int], list[Hop]] = field(default_factory=dict)
-
-
 @dataclass(frozen=True)
 class _PathPlan:
     system: str
     backend: int
     langs: tuple[str, ...]
+
+
+@dataclass
+class _Chunk:
+    documents: list[tuple[Document, str, tuple[Segment, ...], str]] = field(default_factory=list)
+    size: int = 0
+    #: (document index, path number) -> the hops of that document's path so far, its running texts,
+    #: the language they are in, and its plan
+    hops: dict[tuple[int, int], list[Hop]] = field(default_factory=dict)
+    texts: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    current: dict[tuple[int, int], str] = field(default_factory=dict)
+    plans: dict[tuple[int, int], _PathPlan] = field(default_factory=dict)
 
 
 def as_documents(items: Iterable[Any]) -> Iterator[Document]:
@@ -210,6 +214,8 @@ class _Translator:
         self.chunk_segments = chunk_segments
         self._plans: dict[str, list[tuple[int, _PathPlan]]] = {}
         self._signatures: dict[tuple[int, str, str], HopSignature] = {}
+        #: The hop stages run on threads: the cache and the counts are used by one at a time.
+        self._lock = threading.Lock()
         #: Distinct segments done per hop label, for progress.
         self.hop_counts: dict[str, int] = {}
 
@@ -246,81 +252,108 @@ class _Translator:
             yield chunk
 
     def chunks(self, progress: ProgressCallback | None) -> Iterator[_Chunk]:
-        """Translated chunks in order; the next chunk is translated on a thread while this one is used."""
-        ready: queue.Queue[Any] = queue.Queue(maxsize=1)
+        """Translated chunks in order. Each hop level runs on its own thread, as the stages of a shell
+        pipeline do: while chunk N takes its second hop, chunk N+1 takes its first, and the reader
+        analyses chunk N-1. A queue of one chunk sits between two stages."""
+        depth = max(len(plan.langs) for _, plan in self.plans(self.source_lang))
+        queues: list[queue.Queue[Any]] = [queue.Queue(maxsize=1) for _ in range(depth)]
         stop = threading.Event()
-        done = object()
+        end = object()
 
-        def work() -> None:
-            try:
-                for chunk in self._cut():
+        def put(q: queue.Queue[Any], item: Any) -> bool:
+            while not stop.is_set():
+                try:
+                    q.put(item, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def take(q: queue.Queue[Any]) -> Iterator[Any]:
+            while True:
+                try:
+                    item = q.get(timeout=0.2)
+                except queue.Empty:
                     if stop.is_set():
                         return
-                    self._translate(chunk, progress)
-                    while not stop.is_set():
-                        try:
-                            ready.put(chunk, timeout=0.2)
-                            break
-                        except queue.Full:
-                            continue
-                ready.put(done)
-            except BaseException as exc:  # handed to the reader, raised there
-                ready.put(exc)
+                    continue
+                if item is end:
+                    return
+                yield item
 
-        worker = threading.Thread(target=work, name="mtcompare-corpus", daemon=True)
-        worker.start()
+        def stage(level: int) -> None:
+            source: Iterator[Any] = self._cut() if level == 0 else take(queues[level - 1])
+            try:
+                for chunk in source:
+                    if isinstance(chunk, BaseException):
+                        put(queues[level], chunk)
+                        return
+                    if level == 0:
+                        self._start(chunk)
+                    self._level(chunk, level, progress)
+                    if not put(queues[level], chunk):
+                        return
+                if not stop.is_set():
+                    put(queues[level], end)
+            except BaseException as exc:  # handed down the pipeline, raised by the reader
+                put(queues[level], exc)
+
+        workers = [
+            threading.Thread(target=stage, args=(k,), name=f"mtcompare-hop{k + 1}", daemon=True) for k in range(depth)
+        ]
+        for worker in workers:
+            worker.start()
         try:
             while True:
-                item = ready.get()
-                if item is done:
+                item = queues[-1].get()
+                if item is end:
                     return
                 if isinstance(item, BaseException):
                     raise item
                 yield item
         finally:
             stop.set()
-            while worker.is_alive():
-                try:
-                    ready.get(timeout=0.2)
-                except queue.Empty:
-                    pass
-            worker.join()
+            for worker in workers:
+                while worker.is_alive():
+                    for q in queues:
+                        try:
+                            q.get_nowait()
+                        except queue.Empty:
+                            pass
+                    worker.join(timeout=0.2)
 
     # --- translating ---------------------------------------------------------------------------
 
-    def _translate(self, chunk: _Chunk, progress: ProgressCallback | None) -> None:
-        """Every hop of every path of every document of ``chunk``, deduplicated per backend and pair."""
-        # The running texts of each (document, path), hop by hop.
-        texts: dict[tuple[int, int], list[str]] = {}
-        current: dict[tuple[int, int], str] = {}
-        plans: dict[tuple[int, int], _PathPlan] = {}
+    def _start(self, chunk: _Chunk) -> None:
+        """Set up the running texts of each (document, path) of ``chunk``."""
         for index, (_, lang, segments, _) in enumerate(chunk.documents):
             for k, plan in self.plans(lang):
                 key = (index, k)
-                texts[key] = [s.text for s in segments]
-                current[key] = lang
-                plans[key] = plan
+                chunk.texts[key] = [s.text for s in segments]
+                chunk.current[key] = lang
+                chunk.plans[key] = plan
                 chunk.hops[key] = []
-        depth = max((len(p.langs) for p in plans.values()), default=0)
-        for level in range(depth):
-            # (backend, source, target) -> distinct texts, in first-seen order
-            wanted: dict[tuple[int, str, str], dict[str, None]] = {}
-            for key, plan in plans.items():
-                if level < len(plan.langs):
-                    pair = (plan.backend, current[key], plan.langs[level])
-                    wanted.setdefault(pair, {}).update(dict.fromkeys(texts[key]))
-            done = self._run_level(wanted, progress)
-            for key, plan in plans.items():
-                if level >= len(plan.langs):
-                    continue
-                a, b = current[key], plan.langs[level]
-                backend = self.backends[plan.backend]
-                got = done[(plan.backend, a, b)]
-                translations = [got[t] for t in texts[key]]
-                signature = self._signature(plan.backend, a, b)
-                chunk.hops[key].append(make_hop(backend, a, b, translations, signature))
-                texts[key] = [t.text for t in translations]
-                current[key] = b
+
+    def _level(self, chunk: _Chunk, level: int, progress: ProgressCallback | None) -> None:
+        """Hop number ``level`` of every path of ``chunk``, deduplicated per backend and language pair."""
+        # (backend, source, target) -> distinct texts, in first-seen order
+        wanted: dict[tuple[int, str, str], dict[str, None]] = {}
+        for key, plan in chunk.plans.items():
+            if level < len(plan.langs):
+                pair = (plan.backend, chunk.current[key], plan.langs[level])
+                wanted.setdefault(pair, {}).update(dict.fromkeys(chunk.texts[key]))
+        done = self._run_level(wanted, progress)
+        for key, plan in chunk.plans.items():
+            if level >= len(plan.langs):
+                continue
+            a, b = chunk.current[key], plan.langs[level]
+            backend = self.backends[plan.backend]
+            got = done[(plan.backend, a, b)]
+            translations = [got[t] for t in chunk.texts[key]]
+            signature = self._signature(plan.backend, a, b)
+            chunk.hops[key].append(make_hop(backend, a, b, translations, signature))
+            chunk.texts[key] = [t.text for t in translations]
+            chunk.current[key] = b
 
     def _run_level(
         self, wanted: dict[tuple[int, str, str], dict[str, None]], progress: ProgressCallback | None
@@ -332,7 +365,10 @@ class _Translator:
             src, tgt = backend.check_pair(a, t)
             distinct = [x for x in unique if x]
             signature = self._signature(b, a, t)
-            hits = cached_translations(backend, signature, distinct, self.cache) if self.cache is not None else {}
+            hits: dict[str, Translation] = {}
+            if self.cache is not None:
+                with self._lock:
+                    hits = cached_translations(backend, signature, distinct, self.cache)
             found[(b, a, t)] = dict(hits)
             if "" in unique:
                 found[(b, a, t)][""] = Translation("")
@@ -344,7 +380,8 @@ class _Translator:
             results = self.executor.run([job for _, _, job in jobs])
             for (key, signature, job), out in zip(jobs, results):
                 if self.cache is not None:
-                    self.cache.put_many(signature, list(job.texts), out, self.backends[job.backend].output_version)
+                    with self._lock:
+                        self.cache.put_many(signature, list(job.texts), out, self.backends[job.backend].output_version)
                 found[key].update(zip(job.texts, out))
                 self._count(key, len(out), progress)
         return found
@@ -358,6 +395,8 @@ class _Translator:
     def _count(self, key: tuple[int, str, str], n: int, progress: ProgressCallback | None) -> None:
         b, a, t = key
         label = f"{a}→{t} ({self.names[b]})"
-        self.hop_counts[label] = self.hop_counts.get(label, 0) + n
+        with self._lock:
+            self.hop_counts[label] = self.hop_counts.get(label, 0) + n
+            count = self.hop_counts[label]
         if progress is not None and n:
-            progress(CorpusProgress(0, 0, label, self.hop_counts[label]))
+            progress(CorpusProgress(0, 0, label, count))
