@@ -35,6 +35,16 @@ def test_strip_marks_tells_marks_from_literals() -> None:
     # A literal token counts as often as the source holds it; a second one is a mark.
     assert strip_marks("@me @me", "@me me") == ("@me me", ("me",))
     assert strip_marks("  sin marcas  ", "no marks") == ("sin marcas", ())
+    # * copies an unknown source word (also inside a token); a literal * before a translated word is text.
+    assert strip_marks("libras*illion y *terroristas*", "£11million and *terrorists*") == (
+        "librasillion y *terroristas*",
+        ("illion",),
+    )
+    # @ and # start a token; @ names a source lemma.
+    assert strip_marks("interior#de y at@inside, @el mango, @move", "mark#inside at@inside @handle moved") == (
+        "interior#de y at@inside, @el mango, move",
+        ("move",),
+    )
 
 
 def test_pairs_come_from_the_server(apy_url: str) -> None:
@@ -92,11 +102,21 @@ def test_translations_are_the_apertium_backends(apy_url: str) -> None:
     assert apy.translate(["", "  "], "en", "es")[0].text == ""
 
 
-def test_concurrent_requests_give_the_same(apy_url: str) -> None:
-    texts = SENTENCES[("en", "es")] + ["The army left the city.", "They said it was a terrorist attack."]
-    one = load_backend("apy", url=apy_url).translate(texts, "en", "es")
-    several = load_backend("apy", url=apy_url, concurrency=3).translate(texts, "en", "es")
-    assert several == one
+def test_batches_give_what_single_requests_give(apy_url: str) -> None:
+    """Segments batched with blank lines between them come back as one request per segment gives them,
+    literal stream specials and marks included; a segment with a blank line of its own goes alone."""
+    from .test_apertium import ADVERSARIAL
+
+    texts = [*SENTENCES[("en", "es")], *ADVERSARIAL, "Two\n\nparagraphs here.", "line\none", "The army left."]
+    backend = load_backend("apy", url=apy_url, batch_size=8)
+    batches = backend._batches(texts)
+    assert [22] in batches and all(len(b) <= 8 for b in batches) and len(batches) == 4
+    assert sorted(i for b in batches for i in b) == [i for i, t in enumerate(texts) if t.strip()]  # "" in none
+    assert [len(b) for b in load_backend("apy", url=apy_url)._batches(["word " * 300] * 5)] == [2, 2, 1]  # bytes
+    batched = backend.translate(texts, "en", "es")
+    assert batched == load_backend("apy", url=apy_url, batch_size=1).translate(texts, "en", "es")
+    assert batched == load_backend("apy", url=apy_url, concurrency=3).translate(texts, "en", "es")
+    assert batched[-3].text.count("\n\n") == 1 and batched[-2].text.count("\n") == 1
 
 
 def test_a_pair_the_server_lacks(apy_url: str) -> None:
@@ -146,7 +166,7 @@ def test_no_server_on_the_command_line(tmp_path: Path) -> None:
 # Servers that misbehave: real processes on localhost.
 BROKEN_SERVER = textwrap.dedent(
     """
-    import http.server, json, socket, sys, time
+    import http.server, json, socket, sys, time, urllib.parse
     mode = sys.argv[1]
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -167,9 +187,12 @@ BROKEN_SERVER = textwrap.dedent(
             self.answer(200, {"responseData": pairs, "responseDetails": None, "responseStatus": 200})
 
         def do_POST(self):
-            self.rfile.read(int(self.headers["Content-Length"]))
+            form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
             print(self.path, flush=True)
-            if mode == "503":
+            if mode == "merge":  # blank lines become one newline: a batch does not split back
+                text = form["q"][0].replace("\\n\\n", "\\n").upper()
+                self.answer(200, {"responseData": {"translatedText": text}, "responseStatus": 200})
+            elif mode == "503":
                 self.answer(503, {"status": "error", "code": 503, "explanation": "internal error"})
             elif mode == "400":
                 self.answer(400, {"status": "error", "code": 400, "explanation": "That pair is not installed"})
@@ -254,3 +277,12 @@ def test_apy_is_a_system_of_a_roundtrip(apy_url: str) -> None:
     apy_path, local_path = result.paths
     assert apy_path.back.segments == local_path.back.segments
     assert [h.model for h in apy_path.signature.hops] == ["eng-spa", "spa-eng"]
+
+
+@pytest.mark.parametrize("broken_server", ["merge"], indirect=True)
+def test_a_batch_that_does_not_split_back_is_asked_one_by_one(broken_server: tuple[str, Path]) -> None:
+    url, log = broken_server
+    texts = ["one house", "two houses", "three"]
+    out = load_backend("apy", url=url).translate(texts, "en", "es")
+    assert [t.text for t in out] == ["ONE HOUSE", "TWO HOUSES", "THREE"]
+    assert log.read_text().splitlines()[1:] == ["/listPairs"] + ["/translate"] * 4

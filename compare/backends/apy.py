@@ -4,24 +4,24 @@ This is how Apertium is served at scale: one server keeps a pipeline of every pa
 running, and many clients share it. The pairs are the server's (``/listPairs``, Apertium's codes
 mapped to ISO tags as the ``apertium`` backend maps its modes: ``por_BR`` → ``pt-BR``).
 
-**One request per segment.** Several segments in one ``/translate`` request would be cheaper
-(about 260 segments/s against 80-90 on NTREX en→es here), but they are not translated as they are
-alone: the server's text deformatter drops a NUL, so the segments of a request go through the
-tagger and the transfer as one text, and the context of one segment changes another's translation
-(a blank line between them changed 9 % of 400 NTREX sentences: "said" → "dicho" for "dijo"; a
-full stop or pilcrow on its own line the same, and a NUL merged segments). A translation must not
-depend on what is sent with it, so each segment is one request, and its translation is the
-``apertium`` backend's (397 of those 400 sentences, the rest where a mark changes the
-post-generator's elision, below). Requests go one after another by default: the server runs one
-pipeline per pair behind a lock (``-i 1``), and 2, 4 or 8 requests at once were slower here (68, 62,
-57 segments/s); option ``concurrency`` sends several at once to a server started with several
-pipelines per pair (``apertium-apy -i N``) on a machine with the cores for them. A segment longer
-than 4,096 bytes is cut by apy itself (at a full stop or a space) and its parts translated apart.
-A NUL in a segment is sent as a space: in a request it desynchronises the server's pipeline for
-every later request. The server's pipelines live on between requests, and Apertium's tagger keeps
-state across segments after some words ("C-SPAN": eng-spa then tags "said" as a participle in the
-next segment, also in one ``apertium -z`` run), so a server's translation of a segment can depend
-on what it translated before, for any client.
+**Batching.** Several segments go in one ``/translate`` request (``format=txt``), a blank line
+between two: the text deformatter keeps it, and no transfer rule crosses it. (A single newline is an
+ordinary blank that rules reorder across, "The red\nhouse" → "La casa\n roja"; a NUL in a request
+desynchronises the server's pipeline for every later request, so a NUL in a segment is sent as a
+space.) On 200 NTREX sentences en→es on a fresh server, batches of 20 gave the same translations as
+one request per segment, and as the ``apertium`` backend but for three (a mark next to the word
+changes the post-generator's elision, below); ``scripts/bench_apy.py`` measures it. A request holds
+at most ``batch_size`` segments and 4,000 bytes: apy cuts a longer text itself (at a full stop or
+a space past 4,096 bytes, or 1,000 characters once more than two requests wait for the pipeline,
+so with ``concurrency`` above 2 requests stay under 900 bytes) and translates the parts apart. A
+segment holding a blank line goes alone; a batch that does not come back as as many blank-line
+separated parts is asked again one segment per request. Requests go one after another by default:
+the server runs one pipeline per pair behind a lock (``-i 1``), and concurrent requests only queue
+there; option ``concurrency`` sends several at once to a server started with several pipelines per
+pair (``apertium-apy -i N``). The server's pipelines live on between requests, and Apertium's
+tagger keeps state from one segment into the next after some words ("C-SPAN": eng-spa then tags
+"said" as a participle, in one ``apertium -z`` run too), so a long-running server's translation of a
+segment can depend on what it translated before, for any client.
 
 **Unknown words.** The server always generates with marks (``lt-proc -g``); ``markUnknown=no``
 only strips its ``*`` marks, leaving ``@`` and ``#`` in the text. So each request asks for the
@@ -58,6 +58,14 @@ from ..results import HopSignature, Translation
 from .apertium import installed_modes, mode_langs, mode_package_version
 from .base import SECONDS, Availability, Backend, Option, ServedPairs, register_backend
 
+#: Bytes of text apy translates in one piece: it cuts anything longer than PIPE_BUF (4,096 bytes)
+#: itself, or 1,000 characters when more than two requests use the pipeline at once.
+MAX_REQUEST_BYTES = 4000
+MAX_REQUEST_BYTES_BUSY = 900
+#: Between two segments of a request: a blank line, a boundary the text deformatter keeps.
+SEPARATOR = "\n\n"
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_SEPARATOR_OUT = re.compile(r"[^\S\n]*\n[^\S\n]*\n\s*")
 # An unknown-word mark in the server's text output (escapes already resolved by its reformatter).
 _MARK = re.compile(r"[*@#](\w[\w'’-]*)")
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "ip6-localhost"}
@@ -65,21 +73,38 @@ START_HINT = "start one with: apertium-apy -p 2737 /usr/share/apertium/modes"
 
 
 def strip_marks(marked: str, source: str) -> tuple[str, tuple[str, ...]]:
-    """(text, unknown words) of one marked translation: ``*``, ``@`` and ``#`` before a word are marks
-    unless ``source`` holds that token literally (as many times), then they are text.
+    """(text, unknown words) of one marked translation.
+
+    What Apertium's marks say tells them from a literal ``*``, ``@`` or ``#`` of the text (the
+    ``apertium`` backend compares with an unmarked run instead, which the server does not give):
+    ``*word`` is a word the analyser did not know, copied from the source, so the source holds it;
+    ``@lemma`` is a source lemma the bilingual dictionary lacks, so the source holds it too, and the
+    mark starts a token; ``#lemma`` is a target word the generator could not inflect, and starts a
+    token. A token the source holds itself (``@handle``, ``5*3``, as many times) is text.
 
     >>> strip_marks("*Daesh y @me 5*3 #espectre", "Daesh and @me 5*3 spectre")
     ('Daesh y @me 5*3 espectre', ('Daesh', 'espectre'))
     """
     literal = Counter(m.group(0) for m in _MARK.finditer(source))
+    folded = source.casefold()
     unknown: list[str] = []
 
     def drop(m: re.Match[str]) -> str:
-        if literal[m.group(0)] > 0:
-            literal[m.group(0)] -= 1
-            return m.group(0)
-        unknown.append(m.group(1))
-        return m.group(1)
+        token, sigil, word = m.group(0), m.group(0)[0], m.group(1)
+        if literal[token] > 0:
+            literal[token] -= 1
+            return token
+        starts_token = m.start() == 0 or not (marked[m.start() - 1].isalnum() or marked[m.start() - 1] == "_")
+        if sigil == "*":
+            is_mark = word.casefold() in folded
+        elif sigil == "@":
+            is_mark = starts_token and word.casefold() in folded
+        else:
+            is_mark = starts_token
+        if not is_mark:
+            return token
+        unknown.append(word)
+        return word
 
     return _MARK.sub(drop, marked).strip(), tuple(unknown)
 
@@ -97,6 +122,7 @@ class ApyBackend(Backend):
             accepts="an http:// or https:// URL such as http://localhost:2737",
         ),
         Option("timeout", float, 120.0, "seconds one request may take", minimum=0, exclusive=True, accepts=SECONDS),
+        Option("batch_size", int, 32, "segments per request (a request also stays under 4,000 bytes)", minimum=1),
         Option(
             "concurrency",
             int,
@@ -227,23 +253,61 @@ class ApyBackend(Backend):
 
     def _translate_batch(self, texts: list[str], source_lang: str, target_lang: str) -> list[Translation]:
         pair = self.server_pairs()[(source_lang, target_lang)]
-        todo = [i for i, text in enumerate(texts) if text.strip()]  # an empty segment translates to ""
-        out = [Translation("")] * len(texts)
+        out = [Translation("")] * len(texts)  # an empty segment translates to ""
 
-        def one(i: int) -> Translation:
-            return Translation(*strip_marks(self._translate_one(texts[i], pair), texts[i]))
+        def run(batch: list[int]) -> list[str]:
+            marked = self._translate_joined([texts[i] for i in batch], pair)
+            if marked is None:  # the parts did not come back one per segment: each alone
+                marked = [self._translate_one(texts[i], pair) for i in batch]
+            return marked
 
-        workers = min(int(self.option("concurrency")), len(todo))
+        batches = self._batches(texts)
+        workers = min(int(self.option("concurrency")), len(batches))
         if workers <= 1:
-            done = [one(i) for i in todo]
+            results = [run(batch) for batch in batches]
         else:
             from concurrent.futures import ThreadPoolExecutor
 
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                done = list(pool.map(one, todo))
-        for i, translation in zip(todo, done):
-            out[i] = translation
+                results = list(pool.map(run, batches))
+        for batch, marked in zip(batches, results):
+            for i, m in zip(batch, marked):
+                out[i] = Translation(*strip_marks(m, texts[i]))
         return out
+
+    def _batches(self, texts: list[str]) -> list[list[int]]:
+        """Indices of the segments per request: at most ``batch_size`` and :data:`MAX_REQUEST_BYTES` each
+        (:data:`MAX_REQUEST_BYTES_BUSY` with more than two requests at once); a segment with a blank
+        line in it alone; an empty one in none."""
+        limit = int(self.option("batch_size"))
+        max_bytes = MAX_REQUEST_BYTES if int(self.option("concurrency")) <= 2 else MAX_REQUEST_BYTES_BUSY
+        batches: list[list[int]] = []
+        current: list[int] = []
+        size = 0
+        for i, text in enumerate(texts):
+            text = text.strip()
+            if not text:
+                continue
+            if _BLANK_LINE.search(text):
+                batches.append([i])
+                continue
+            n = len(text.encode("utf-8")) + len(SEPARATOR)
+            if current and (len(current) >= limit or size + n > max_bytes):
+                batches.append(current)
+                current, size = [], 0
+            current.append(i)
+            size += n
+        if current:
+            batches.append(current)
+        return batches
+
+    def _translate_joined(self, texts: list[str], pair: str) -> list[str] | None:
+        """The marked translations of ``texts`` sent in one request, or ``None`` if they do not split back."""
+        if len(texts) == 1:
+            return [self._translate_one(texts[0], pair)]
+        joined = self._translate_one(SEPARATOR.join(t.replace("\0", " ").strip() for t in texts), pair)
+        parts = _SEPARATOR_OUT.split(joined)
+        return [p.strip() for p in parts] if len(parts) == len(texts) else None
 
     def _translate_one(self, text: str, pair: str) -> str:
         """The server's marked translation of one segment."""
