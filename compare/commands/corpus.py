@@ -12,6 +12,8 @@ from typing import Annotated, Any
 import typer
 
 from ..cli import (
+    BackendCommand,
+    BackendOptions,
     Backends,
     CacheDir,
     LexiconFiles,
@@ -26,6 +28,7 @@ from ..cli import (
     _metric_names,
     _note,
     _split_langs,
+    _systems_from_cli,
     _unique_pivots,
 )
 
@@ -107,6 +110,7 @@ def _corpus_progress(quiet: bool, total: int | None) -> Iterator[Callable[[Any],
 
 
 def corpus(
+    ctx: typer.Context,
     source: Annotated[
         str,
         typer.Argument(
@@ -130,14 +134,7 @@ def corpus(
         typer.Option(callback=_split_langs, help="One multi-hop path through these languages in order: es,ca."),
     ] = None,
     backend: Backends = None,
-    option: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--option",
-            "-O",
-            help="A backend option KEY=VALUE, repeatable (mtcompare backends --options NAME lists them).",
-        ),
-    ] = None,
+    option: BackendOptions = None,
     lexicon: LexiconFiles = None,
     metrics: Metrics = "bleu,chrf,ter",
     no_terms: Annotated[bool, typer.Option("--no-terms", help="Translate only: no analysis.")] = False,
@@ -189,7 +186,7 @@ def corpus(
 
         lex = Lexicon.load(*lexicon) if lexicon else Lexicon.default()
         metric_names = [] if no_terms else _metric_names(metrics, False)
-        systems = _systems(backend, option)
+        systems = _systems_from_cli(backend, option, ctx)
         loaded = [b for _, b in systems]
         settings = {
             "input": {"source": source, "format": reader.format, "id_field": id_field, "text_field": text_field,
@@ -240,30 +237,5 @@ def corpus(
             )
 
 
-def _systems(specs: list[str] | None, options: list[str] | None) -> list[tuple[str, Any]]:
-    """(name, loaded backend) for each ``-b``, with the ``-O`` options each declares."""
-    from ..backends.base import get_backend_class, load_backends, parse_spec
-    from ..errors import ArgumentValueError
-    from ..roundtrip import name_systems
-
-    named = name_systems(list(dict.fromkeys(specs or ["apertium"])))
-    given: dict[str, str] = {}
-    for item in options or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise ArgumentValueError(f"-O takes KEY=VALUE, not {item!r}")
-        given[key.strip()] = value
-    parsed: dict[str, Any] = {}
-    for key, value in given.items():
-        for _, spec in named:
-            cls = get_backend_class(parse_spec(spec)[0]) if isinstance(spec, str) else type(spec)
-            declared = {o.name: o for o in cls.options_spec}
-            if key in declared:
-                parsed[key] = declared[key].parse(value, owner=f"backend {cls.name!r}", text=True)
-                break
-    loaded = load_backends([spec for _, spec in named], **{**given, **parsed})
-    return [(name, b) for (name, _), b in zip(named, loaded)]
-
-
 def register(app: typer.Typer) -> None:
-    app.command()(corpus)
+    app.command(cls=BackendCommand)(corpus)
