@@ -25,13 +25,16 @@ a test that uses a fresh name gets deterministic behaviour:
 - ``plain``: several segments are answered as numbered lines (no JSON), one as "Here is the translation: …".
 - ``length``: a request of several segments is cut (``finish_reason=length``); ``lengthall``: every one.
 - ``ctx``: a request of several segments is a 400 context-length error; ``ctxall``: every one.
+- ``hang``: a request with ``HANG`` in a segment waits until ``POST /admin/release`` (at most 60 s); one
+  with ``REJECT`` is a 400.
 - ``hold``: every request waits 0.2 s before it is answered (requests overlap; see ``in_flight``).
 - ``refuse``: every answer is an apology; ``refusal``: ``message.refusal`` is set.
 
 With the environment variable :data:`SERVER_KEY_ENV` set, requests must carry ``Authorization:
 Bearer <that key>``; others get a 401 whose message shows part of the key they gave, as OpenAI's does.
 ``GET /admin/requests?model=NAME`` lists what the server received for that model (without keys), each
-request with ``in_flight``: how many requests for that model it was serving then, this one included.
+request with ``in_flight`` (how many requests for that model it was serving then, this one included)
+and ``done`` (whether it has been answered).
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ def create_app(api_key: str | None = None) -> Any:
     async def lifespan(app: Any) -> AsyncIterator[None]:
         yield
         stopping.set()  # wake every waiting request, so the process exits at once
+        released.set()
         for event in list(arrivals.values()):
             event.set()
 
@@ -81,6 +85,7 @@ def create_app(api_key: str | None = None) -> Any:
     counts: dict[str, int] = defaultdict(int)
     log: dict[str, list[dict[str, Any]]] = defaultdict(list)
     in_flight: dict[str, int] = defaultdict(int)
+    released = threading.Event()
     state = threading.Lock()
 
     memo: dict[tuple[str, str, str], str] = {}
@@ -126,6 +131,11 @@ def create_app(api_key: str | None = None) -> Any:
         with state:
             return list(log[model])
 
+    @app.post("/admin/release")
+    def release() -> dict[str, bool]:
+        released.set()
+        return {"released": True}
+
     @app.post("/v1/chat/completions")
     def chat(body: dict[str, Any], request: Request) -> Response:
         model = str(body.get("model", ""))
@@ -161,8 +171,10 @@ def create_app(api_key: str | None = None) -> Any:
                     "response_format": body.get("response_format"),
                     "authorized": bool(given),
                     "in_flight": in_flight[model],
+                    "done": False,
                 }
             )
+            entry = log[model][-1]
             if number > 1:
                 arrivals[model].set()
         try:
@@ -170,6 +182,7 @@ def create_app(api_key: str | None = None) -> Any:
         finally:
             with state:
                 in_flight[model] -= 1
+                entry["done"] = True
 
     def answer(
         model: str, modes: list[str], number: int, segments: dict[str, str], system: str, given: str
@@ -186,6 +199,10 @@ def create_app(api_key: str | None = None) -> Any:
             arrivals[model].wait(60)
         if "slowall" in modes:
             stopping.wait(60)
+        if "hang" in modes and any("HANG" in t for t in segments.values()):
+            released.wait(60)
+        if "hang" in modes and any("REJECT" in t for t in segments.values()):
+            return error(400, "Invalid request: this segment is rejected.", "invalid_request")
         if "hold" in modes:
             stopping.wait(0.2)
         if "badjson" in modes and first:

@@ -120,6 +120,20 @@ def test_concurrency_limit_holds(server: str) -> None:
     assert max(r["in_flight"] for r in seen) <= 2
 
 
+def test_a_failed_request_fails_the_batch_without_waiting_for_the_others(server: str) -> None:
+    import httpx
+
+    name = model("hang")
+    try:
+        with pytest.raises(ExternalCommandError) as exc:
+            backend(server, name, batch_size=1, concurrency=2).translate(["HANG on.", "REJECT this."], "en", "es")
+        assert "400 Bad Request: Invalid request: this segment is rejected." in one_line(exc)
+        hung = [r for r in received(server, name) if "HANG" in r["user"]]
+        assert all(not r["done"] for r in hung)  # the error came while the other request was still waiting
+    finally:
+        httpx.post(server.removesuffix("/v1") + "/admin/release", timeout=30, trust_env=False)
+
+
 def test_registered_by_name_and_options_listed() -> None:
     cls = get_backend_class("openai")
     assert cls is OpenAIBackend

@@ -39,7 +39,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -236,8 +236,11 @@ class OpenAIBackend(Backend):
                 done = [run(g) for g in groups]
             else:
                 pool = ThreadPoolExecutor(max_workers=min(self.concurrency, len(groups)))
+                futures = [pool.submit(run, g) for g in groups]
                 try:
-                    done = list(pool.map(run, groups))
+                    for future in as_completed(futures):
+                        future.result()  # the first failure, as soon as it happens
+                    done = [f.result() for f in futures]
                 except BaseException:
                     job.cancelled.set()
                     pool.shutdown(wait=False, cancel_futures=True)  # requests under way end on their own
