@@ -20,7 +20,9 @@ exponential backoff (``backoff`` seconds, doubled each time), waiting as long as
 ``Retry-After`` (or ``retry-after-ms``) asks, up to :data:`MAX_RETRY_AFTER`. 401/403 (the key),
 404 (the model; the server's ``/models`` list is named when it has one), other 4xx answers and
 refusals (``message.refusal``, ``finish_reason=content_filter``, or an apology instead of JSON) are
-one-line errors at once. Up to ``concurrency`` requests run at a time.
+one-line errors at once. Up to ``concurrency`` requests run at a time; the first that fails for good
+fails the batch at once (the others are not retried). Proxy settings come from the environment
+(``HTTPS_PROXY``, ``NO_PROXY``), as in any httpx client.
 
 **Signature and cache.** The hop signature names the model, the base URL (without any credentials
 in it), the template's name and SHA-256, temperature, batch size and every other setting that can
@@ -410,7 +412,7 @@ class _Job:
         except httpx.RequestError as exc:
             return self.backend._redact(f"cannot reach the server: {exc or type(exc).__name__}"), None
         status = response.status_code
-        if status == 200:
+        if 200 <= status < 300:
             try:
                 return _read_reply(response.content), None
             except ValueError as exc:
