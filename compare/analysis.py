@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
@@ -151,9 +152,26 @@ def _version() -> str:
     return __version__
 
 
+#: lexicon_hash per Lexicon object (a corpus run analyses thousands of documents with one lexicon).
+_LEXICON_HASHES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
 def lexicon_hash(lexicon: Lexicon) -> str:
     """``sha256:`` and 16 hex digits of the merged lexicon's content (concepts, forms, frames, options,
     exclusions; not the file names or line numbers), so two runs with the same terms share it."""
+    try:
+        return _LEXICON_HASHES[lexicon]
+    except (KeyError, TypeError):
+        pass
+    digest = _lexicon_hash(lexicon)
+    try:
+        _LEXICON_HASHES[lexicon] = digest
+    except TypeError:  # not weakly referenceable
+        pass
+    return digest
+
+
+def _lexicon_hash(lexicon: Lexicon) -> str:
     content = []
     for concept in sorted(lexicon, key=lambda c: c.id):
         content.append(
