@@ -8,6 +8,8 @@ A study in a few lines (see the README's library section for a complete one)::
     df = compare.to_dataframe(result)          # one row per term occurrence and path (pandas extra)
     rows = compare.summary(result)             # rates with 95 % CIs and framing tallies per concept and path
     again = compare.analyse(result, lexicon="my-terms.yaml")   # re-analyse without translating
+    for doc in compare.pipe(compare.CorpusReader("news.jsonl"), via=["es"]):   # a corpus, streamed
+        print(doc.id, doc.result.analysis.paths[0].shifts)
 
 Translation results (:class:`RoundTrip`, :class:`Path`, :class:`Hop`, :class:`Segment`,
 :class:`Signature`) and analysis results (:class:`Analysis`: :class:`Shift` rows with offsets,
@@ -23,6 +25,7 @@ __version__ = "0.1.0"
 from .analysis import Analysis, AnalysisSignature, PathAnalysis, PathComparison, Shift, analyse
 from .backends.base import Backend, backend_names, get_backend_class, load_backend, register_backend
 from .cache import TranslationCache
+from .corpus import CorpusReader, DocumentResult, pipe, run_corpus
 from .errors import (
     ArgumentError,
     ArgumentValueError,
@@ -59,6 +62,8 @@ __all__ = [
     "ArgumentError",
     "ArgumentValueError",
     "Backend",
+    "CorpusReader",
+    "DocumentResult",
     "BackendUnavailableError",
     "CacheError",
     "CacheWarning",
@@ -98,10 +103,12 @@ __all__ = [
     "get_backend_class",
     "load_backend",
     "name_systems",
+    "pipe",
     "read_text",
     "register_backend",
     "roundtrip",
     "roundtrip_documents",
+    "run_corpus",
     "run_path",
     "sample_roundtrip",
     "segment_text",
