@@ -363,3 +363,22 @@ def test_cli_reads_stdin_jsonl_and_reports_bad_rows(tmp_path: Path) -> None:
     dup = run_cli("corpus", str(path), "--via", "es", "-b", f"command:{script}", "-o", str(tmp_path / "o3"))
     assert dup.returncode != 0 and "document id 'a' is used twice" in dup.stderr
     assert not (tmp_path / "o3").exists()  # refused before anything was written
+
+
+def test_cli_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    from .test_progress import run_with_tty_stderr
+
+    script = upper_script(tmp_path)
+    corpus = write_jsonl(tmp_path / "c.jsonl", [{"id": i, "text": t} for i, t in DOCS])
+    args = ["corpus", str(corpus), "--via", "es", "-b", f"up=command:{script}", "--no-cache", "--chunk-segments", "1"]
+    code, out, tty = run_with_tty_stderr(*args, "-o", str(tmp_path / "o1"))
+    assert code == 0, tty
+    assert "documents" in tty and "en→es (up) segments" in tty and "es→en (up) segments" in tty
+    assert "doc/s" in tty and "seg/s" in tty
+    assert "mtcompare: note: corpus: 3 documents" in tty  # the summary line stays
+    code, out, tty = run_with_tty_stderr(*args, "-o", str(tmp_path / "o2"), "--quiet")
+    assert code == 0 and tty.strip() == ""
+    events: list[compare.corpus.CorpusProgress] = []
+    list(pipe(DOCS, via=["es"], backends={"up": f"command:{script}"}, cache=False, progress=events.append))
+    assert [e.documents for e in events if not e.hop] == [1, 2, 3]
+    assert max(e.hop_segments for e in events if e.hop == "en→es (up)") == 4  # distinct segments
