@@ -176,7 +176,10 @@ def check_plans(plans: Sequence[Sequence[str]], backend: Backend, source_lang: s
         for lang in plan:
             lang = normalize_lang(lang)
             if not serves(current, lang):
-                expanded = expand_plans([plan], backend, src)[0]  # raises, with the pairs, if no route
+                expanded, missing = _expand(serves, set(backend.pairs()), src, plan)
+                if missing is not None:
+                    backend.check_pair(*missing)  # no route: the backend's own line, with its pairs
+                    raise UnsupportedPairError(f"{backend.spec} has no pair {missing[0]}→{missing[1]}")
                 chain = ",".join(expanded[:-1]) if expanded[-1] == src else ",".join(expanded)
                 raise UnsupportedPairError(
                     f"{backend.spec} has no pair {current}→{lang}; a route that exists: --chain {chain} "
@@ -211,3 +214,32 @@ def route_label(asked: Sequence[str], built: Sequence[str], source_lang: str) ->
     if list(asked) == list(built):
         return ""
     return "auto(" + ">".join([normalize_lang(source_lang), *(normalize_lang(x) for x in asked)]) + ")"
+
+
+#: The ways a round trip's hops are taken (``--route``): as asked, or through routes found in the pairs.
+ROUTES = ("direct", "auto")
+
+
+def plan_routes(
+    plans: Sequence[Sequence[str]], backend: Backend, source_lang: str, route: str = "direct"
+) -> list[tuple[list[str], str]]:
+    """The plans ``backend`` runs, each with what its signature records of the route (:func:`route_label`).
+
+    ``route="direct"`` runs every plan as asked, after :func:`check_plans` (a missing pair raises its
+    one line naming the route that exists); ``route="auto"`` runs :func:`expand_plans`' routes, and a
+    plan that it changed records ``auto(en>fr>en)``. Two plans that become the same path run once.
+    """
+    if route not in ROUTES:
+        from .errors import ArgumentValueError
+
+        raise ArgumentValueError(f"route must be one of: {', '.join(ROUTES)}; got {route!r}")
+    src = normalize_lang(source_lang)
+    if route == "direct":
+        check_plans(plans, backend, src)
+        return [([normalize_lang(x) for x in plan], "") for plan in plans]
+    out: list[tuple[list[str], str]] = []
+    for plan in plans:
+        [built] = expand_plans([plan], backend, src)
+        if all(built != done for done, _ in out):
+            out.append((built, route_label(plan, built, src)))
+    return out

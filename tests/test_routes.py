@@ -3,13 +3,14 @@
 import pytest
 
 from compare.backends import load_backend
-from compare.errors import UnsupportedPairError
+from compare.errors import ArgumentValueError, UnsupportedPairError
 from compare.roundtrip import plan_paths, roundtrip, run_path
 from compare.routes import (
     check_plans,
     expand_plan,
     expand_plans,
     missing_pair_message,
+    plan_routes,
     route,
     route_label,
     shortest_route,
@@ -101,6 +102,8 @@ def test_direct_plans_name_the_route_that_exists(apertium: str) -> None:
     assert str(exc.value) == (
         "apertium has no pair pt→fr; a route that exists: --chain es,pt,es,fr,es (or --route auto)"
     )
+    with pytest.raises(UnsupportedPairError, match=r"^apertium has no pair en→ar; it has: .*es↔fr"):
+        check_plans(plan_paths("en", via=["es", "ar"]), backend, "en")
     # The hop itself, as roundtrip meets it today, says the same in one line.
     with pytest.raises(UnsupportedPairError) as exc:
         backend.translate(["The army."], "en", "fr")
@@ -123,3 +126,22 @@ def test_chains_run_on_installed_pairs(apertium: str) -> None:
     assert path.langs == "en>es>fr>es>en"
     assert "armée" in path.hops[1].segments[0] and "army" in path.back.segments[0]
     assert [h.signature.model for h in path.hops] == ["eng-spa", "es-fr", "fr-es", "spa-eng"]
+
+
+def test_plan_routes_direct_or_auto(apertium: str) -> None:
+    backend = load_backend("apertium")
+    plans = plan_paths("en", via=["es", "fr"])
+    assert plan_routes(plans, backend, "en", "auto") == [
+        (["es", "en"], ""),
+        (["es", "fr", "es", "en"], "auto(en>fr>en)"),
+    ]
+    assert plan_routes(plan_paths("en", via=["es"], chain=["es", "ca"]), backend, "en") == [
+        (["es", "en"], ""),
+        (["es", "ca", "en"], ""),
+    ]
+    with pytest.raises(
+        UnsupportedPairError, match=r"^apertium has no pair en→fr; a route that exists: --chain es,fr,es"
+    ):
+        plan_routes(plans, backend, "en", "direct")
+    with pytest.raises(ArgumentValueError, match="route must be one of: direct, auto; got 'best'"):
+        plan_routes(plans, backend, "en", "best")
