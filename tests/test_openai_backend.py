@@ -294,6 +294,13 @@ def test_unknown_model_names_what_the_server_has(server: str) -> None:
     assert "404" in text and "'no-such-model' is not served here" in text and "test-model" in text
 
 
+def test_base_url_without_the_api_root_says_what_to_check(server: str) -> None:
+    with pytest.raises(ModelUnavailableError) as exc:
+        backend(server.removesuffix("/v1"), "test-model").translate(SEGMENTS[:1], "en", "es")
+    text = one_line(exc)
+    assert "404" in text and "base_url is the API root" in text and "/v1" in text
+
+
 def test_key_in_a_server_error_is_redacted(server: str) -> None:
     with pytest.raises(ExternalCommandError) as exc:
         backend(server, model("leak"), retries=0).translate(SEGMENTS[:1], "en", "es")
