@@ -324,3 +324,26 @@ def test_a_version_1_document_is_read_and_analysed_again(systems: tuple[Path, Pa
     assert [p.name for p in old.paths] == ["en>es>en (file)", "en>es>en (file-2)"]  # colliding names told apart
     again = compare.analyse(old)
     assert [len(p.shifts) for p in again.analysis.paths] == [len(p.shifts) for p in result.analysis.paths]
+
+
+def test_one_hop_paths_are_analysed_beside_round_trips(systems: tuple[Path, Path]) -> None:
+    """compare.translate's one-hop paths get cross-lingual shifts (no metrics); mixed with a round trip in
+    one result, both are analysed, compared on the shift rate, and the JSON still validates."""
+    from dataclasses import replace
+
+    a, _ = systems
+    rt = compare.roundtrip(TEXT, via="es", backends=f"file:{a}", cache=False, analyse=False)
+    one = compare.translate(rt.segments, "en", "es", backends=f"file:{a}", cache=False)
+    assert one.paths[0].name == "en>es (file:t.tsv)" and len(one.paths[0].hops) == 1
+    mixed = replace(rt, paths=(*rt.paths, *one.paths))
+    analysed = compare.analyse(mixed, compare=[(rt.paths[0].name, one.paths[0].name)], resamples=100)
+    hop = analysed.analysis.path("en>es (file:t.tsv)")
+    assert hop.scores is None and analysed.analysis.path(rt.paths[0].name).scores is not None
+    got = {s.concept: (s.status, s.back_text, s.frame_change) for s in hop.shifts}
+    assert got["isis"] == ("kept", "Daesh", None)  # Daesh → Daesh: delegitimising on both sides
+    assert got["regime"] == ("kept", "régimen", None)
+    assert got["terrorist"][0] == "kept"
+    [comparison] = analysed.analysis.comparisons
+    assert comparison.metrics is None and comparison.shift_rate.count_b == 0
+    jsonschema.validate(json.loads(json.dumps(analysed.to_dict())), result_schema())
+    assert "parallel" in compare.analysis.MATCHER_MODULES
