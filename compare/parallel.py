@@ -63,6 +63,8 @@ DEFAULT_SYSTEM = "reference"
 LEXICON, POSITION, NONE = "lexicon", "position", "none"
 #: Confidence of pairing a term with a form of its concept in the translation by relative position.
 LEXICON_CONFIDENCE = 0.6
+#: How far (a share of the sentence) an anchor may stand from its proportional place to be used.
+MAX_ANCHOR_SHIFT = 0.25
 #: Share of the non-empty lines written mostly in another script above which a warning is given.
 SCRIPT_WARNING_SHARE = 0.5
 
@@ -529,6 +531,92 @@ def parallel(
     )
 
 
+# --- anchored positions ---------------------------------------------------------------------------------
+
+
+def anchors(
+    source: str, target: str, pairs: Sequence[tuple[tuple[int, int], tuple[int, int]]] = ()
+) -> list[tuple[int, int]]:
+    """Token positions that certainly correspond, ``(source token, target token)``, in increasing order.
+
+    Numbers and words written the same on both sides (names in two Latin-script languages, "NATO",
+    "2018") that occur once in each, and ``pairs`` of character spans known to correspond (lexicon
+    terms of one concept, paired): a monotone chain of them, the longest one.
+    """
+    from .align import words
+
+    src, tgt = words(source), words(target)
+    found: list[tuple[int, int]] = []
+    src_counts = Counter(w.casefold() for _, _, w in src)
+    tgt_index: dict[str, list[int]] = {}
+    for j, (_, _, w) in enumerate(tgt):
+        tgt_index.setdefault(w.casefold(), []).append(j)
+    for i, (_, _, w) in enumerate(src):
+        key = w.casefold()
+        hits = tgt_index.get(key, [])
+        if src_counts[key] == 1 and len(hits) == 1 and (len(key) >= 3 or key.isdigit()):
+            found.append((i, hits[0]))
+    for (sa, sb), (ta, tb) in pairs:
+        si = [i for i, (a, b, _) in enumerate(src) if a < sb and sa < b]
+        ti = [j for j, (a, b, _) in enumerate(tgt) if a < tb and ta < b]
+        if si and ti:
+            found.append((si[0], ti[0]))
+    # An anchor far from where its position would put it (a name moved from the end of the sentence to
+    # its start: "…, Lee said." → "Lee, … söyledi.") would bend every guess around it: left out.
+    near = [(i, j) for i, j in set(found) if abs(i / len(src) - j / len(tgt)) <= MAX_ANCHOR_SHIFT]
+    return _monotone(sorted(near))
+
+
+def _monotone(points: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest chain of ``points`` increasing in both coordinates (patience sorting)."""
+    import bisect
+
+    tails: list[int] = []
+    tail_at: list[int] = []
+    back: list[int] = [-1] * len(points)
+    for k, (i, j) in enumerate(points):
+        if k and points[k - 1][0] == i:
+            continue  # one target per source token
+        pos = bisect.bisect_left(tails, j)
+        if pos == len(tails):
+            tails.append(j)
+            tail_at.append(k)
+        else:
+            tails[pos] = j
+            tail_at[pos] = k
+        back[k] = tail_at[pos - 1] if pos else -1
+    chain: list[tuple[int, int]] = []
+    k = tail_at[-1] if tail_at else -1
+    while k >= 0:
+        chain.append(points[k])
+        k = back[k]
+    return chain[::-1]
+
+
+def by_anchors(source: str, target: str, piece: tuple[int, int], chain: Sequence[tuple[int, int]]) -> Any:
+    """Where ``piece`` of ``source`` falls in ``target`` by position between the nearest anchors on
+    each side (the sentence's ends when there are none): :func:`compare.align.by_position`, piecewise."""
+    from .align import CONFIDENCE, POSITION, Projection, by_position, words
+
+    if not chain:
+        return by_position(source, target, [piece])
+    src, tgt = words(source), words(target)
+    inside = [k for k, (a, b, _) in enumerate(src) if a < piece[1] and piece[0] < b]
+    if not inside or not tgt:
+        return Projection((), POSITION, 0.0)
+    points = [(0, 0), *chain, (len(src), len(tgt))]
+
+    def place(k: float) -> float:
+        for (s0, t0), (s1, t1) in zip(points, points[1:]):
+            if s0 <= k <= s1 and s1 > s0:
+                return t0 + (k - s0) * (t1 - t0) / (s1 - s0)
+        return k * len(tgt) / len(src)
+
+    lo = min(int(place(inside[0])), len(tgt) - 1)
+    hi = min(max(lo + 1, round(place(inside[-1] + 1))), len(tgt))
+    return Projection(tuple((tgt[j][0], tgt[j][1]) for j in range(lo, hi)), POSITION, CONFIDENCE[POSITION])
+
+
 # --- tracing one hop -------------------------------------------------------------------------------------
 
 
@@ -562,6 +650,25 @@ def _engine_projection(hop: Hop, segment_id: int, source: str, target: str, anch
     return proj
 
 
+def _nearest_content(text: str, span: tuple[int, int], lang: str, lexicon: Lexicon) -> tuple[int, int]:
+    """``span``, or the content word nearest to it when it holds function words only."""
+    from .align import content_lemmas, words
+
+    if content_lemmas(text[span[0] : span[1]], lang, lexicon):
+        return span
+    middle = (span[0] + span[1]) / 2
+    content = [(a, b) for a, b, w in words(text) if content_lemmas(text[a:b], lang, lexicon)]
+    return min(content, key=lambda ab: abs((ab[0] + ab[1]) / 2 - middle), default=span)
+
+
+def _without(chain: Sequence[tuple[int, int]], source: str, piece: tuple[int, int]) -> list[tuple[int, int]]:
+    """The anchors less the ones inside ``piece`` itself (a term is not its own anchor)."""
+    from .align import words
+
+    inside = {k for k, (a, b, _) in enumerate(words(source)) if a < piece[1] and piece[0] < b}
+    return [p for p in chain if p[0] not in inside]
+
+
 def trace_one_hop(segment_id: int, source: str, hop: Hop, source_lang: str, lexicon: Lexicon) -> list[Shift]:
     """The shifts of one segment's terms in its translation ``hop.segments[segment_id]`` (another language).
 
@@ -570,7 +677,7 @@ def trace_one_hop(segment_id: int, source: str, hop: Hop, source_lang: str, lexi
     there: ``replaced`` with the words; an empty translation or nothing aligned: ``dropped``; a watched
     term of the translation no source term accounts for: ``added``.
     """
-    from .align import Projection, by_position, content_lemmas, trim
+    from .align import Projection, content_lemmas, trim
     from .analysis import Shift
     from .matching import find_terms
     from .shifts import _anchor, _encloses_term, _find_all, _frame_change, _pair, is_quote
@@ -600,6 +707,14 @@ def trace_one_hop(segment_id: int, source: str, hop: Hop, source_lang: str, lexi
         ]
     found, watched = _find_all(target, lang, lexicon)
     pairs = _pair(occs, len(source), found, len(target))
+    # Anchors for the position guesses: words written alike, and every concept's terms paired.
+    every = find_terms(source, source_lang, lexicon, include_unwatched=True)
+    term_pairs = _pair(every, len(source), found, len(target))
+    chain = anchors(
+        source,
+        target,
+        [((every[i].start, every[i].end), (found[j].start, found[j].end)) for i, j in term_pairs.items()],
+    )
     consumed: set[int] = set()
     plans: list[tuple[Any, Projection, int | None]] = []
     for i, occ in enumerate(occs):
@@ -614,7 +729,7 @@ def trace_one_hop(segment_id: int, source: str, hop: Hop, source_lang: str, lexi
             if proj is None or not proj.overlaps(found[same].start, found[same].end):
                 proj = Projection(((found[same].start, found[same].end),), LEXICON, LEXICON_CONFIDENCE)
         if proj is None:
-            proj = by_position(source, target, [anchor])
+            proj = by_anchors(source, target, anchor, _without(chain, source, anchor))
         if same is not None:
             consumed.add(same)
         plans.append((occ, proj, same))
@@ -674,6 +789,9 @@ def trace_one_hop(segment_id: int, source: str, hop: Hop, source_lang: str, lexi
             )
             continue
         cover = trim(target, proj.cover, lang, lexicon)
+        if cover and proj.method == POSITION:
+            # A position guess is no evidence of an omission: it reaches the nearest content word.
+            cover = _nearest_content(target, cover, lang, lexicon)
         if cover and content_lemmas(target[cover[0] : cover[1]], lang, lexicon):
             shifts.append(
                 Shift(
@@ -693,7 +811,7 @@ def trace_one_hop(segment_id: int, source: str, hop: Hop, source_lang: str, lexi
             continue
         if is_quote(hit) and not _encloses_term(target, hit, found, lang, lexicon):
             continue
-        origin = by_position(target, source, [(hit.start, hit.end)])
+        origin = by_anchors(target, source, (hit.start, hit.end), [(j, i) for i, j in chain])
         shifts.append(
             Shift(
                 segment=segment_id,

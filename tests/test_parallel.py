@@ -306,3 +306,25 @@ def test_cli_bad_input(tmp_path: Path) -> None:
     proc = run_cli("parallel", str(src), str(empty_line), "--to", "de", "-f", "json")
     assert proc.returncode == 0, proc.stderr
     assert [s["status"] for s in json.loads(proc.stdout)["analysis"]["paths"][0]["shifts"]] == ["dropped"]
+
+
+def test_position_guesses_between_anchors() -> None:
+    from compare.parallel import anchors
+
+    source = "In 2018 the government of Indonesia paid 40 million dollars to Jakarta."
+    target = "2018 zahlte die Regierung Indonesiens 40 Millionen Dollar an Jakarta."
+    chain = anchors(source, target)
+    words_src, words_tgt = source.split(), target.split()
+    assert [(words_src[i], words_tgt[j]) for i, j in chain] == [
+        ("2018", "2018"),
+        ("40", "40"),
+        ("Jakarta.", "Jakarta."),
+    ]
+    # a name moved from the end to the start is no anchor: it would bend every guess around it
+    assert anchors("Researchers often work hard, Lee said.", "Lee, araştırmacıların çok çalıştığını söyledi.") == []
+    # with no listed form of the concept, the row names the words at the guessed place, never a drop
+    source = ["Officials said the government grants were late."]
+    result = parallel(source, {"fr": ["Les responsables ont dit que les subventions publiques étaient en retard."]})
+    (row,) = result.analysis.shifts
+    assert row.status == "replaced" and row.alignment == ("position",) and row.confidence == 0.3
+    assert row.replacement and row.back_span is not None
