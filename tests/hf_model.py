@@ -26,15 +26,33 @@ TINY_ARCHITECTURE = {
 }
 
 
-def train_sentencepiece(work: Path) -> list[str]:
-    """Train a small unigram SentencePiece model on the corpus into ``work/joint.model``; its pieces."""
+#: The shape of an OPUS-MT model (Helsinki-NLP/opus-mt-en-de): Marian, 6+6 layers, 512 dimensions, 8 heads.
+OPUS_MT_ARCHITECTURE = {
+    "d_model": 512,
+    "encoder_layers": 6,
+    "decoder_layers": 6,
+    "encoder_attention_heads": 8,
+    "decoder_attention_heads": 8,
+    "encoder_ffn_dim": 2048,
+    "decoder_ffn_dim": 2048,
+    "max_position_embeddings": 512,
+}
+#: OPUS-MT en-de's vocabulary size.
+OPUS_MT_VOCAB = 58101
+
+
+def train_sentencepiece(
+    work: Path, corpus: Path | list[Path] = CORPUS, vocab_size: int = VOCAB_SIZE, **options: object
+) -> list[str]:
+    """Train a unigram SentencePiece model on ``corpus`` into ``work/joint.model``; its pieces."""
     import sentencepiece as spm
 
     work.mkdir(parents=True, exist_ok=True)
+    files = corpus if isinstance(corpus, list) else [corpus]
     spm.SentencePieceTrainer.train(
-        input=str(CORPUS),
+        input=",".join(str(f) for f in files),
         model_prefix=str(work / "joint"),
-        vocab_size=VOCAB_SIZE,
+        vocab_size=vocab_size,
         model_type="unigram",
         character_coverage=1.0,
         unk_id=0,
@@ -43,27 +61,47 @@ def train_sentencepiece(work: Path) -> list[str]:
         pad_id=-1,
         num_threads=1,
         minloglevel=2,
+        **options,
     )
     processor = spm.SentencePieceProcessor(model_file=str(work / "joint.model"))
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
 
 
-def build_tiny_marian(out_dir: Path, target_tokens: tuple[str, ...] = (), seed: int = 0) -> Path:
+def build_tiny_marian(
+    out_dir: Path,
+    target_tokens: tuple[str, ...] = (),
+    seed: int = 0,
+    *,
+    architecture: dict[str, int] | None = None,
+    vocab_size: int | None = None,
+    corpus: Path | list[Path] = CORPUS,
+    pieces: int = VOCAB_SIZE,
+    fixed_length: int | None = None,
+) -> Path:
     """Write a Marian model and tokenizer to ``out_dir`` (created) and return it.
 
     ``target_tokens`` such as ``(">>spa<<", ">>cat<<")`` make it a multi-target model, like
     OPUS-MT's en-ar or en-zh, which needs one of them at the start of every input.
+
+    The defaults make the tiny test model. ``architecture`` (e.g. :data:`OPUS_MT_ARCHITECTURE`),
+    ``vocab_size`` (the vocabulary is filled up to it with tokens no text produces, so the output layer
+    has a real model's size), ``corpus`` and ``pieces`` (the SentencePiece vocabulary trained on it)
+    make bigger ones; ``fixed_length`` makes every output exactly that many tokens long (the model's
+    generation config sets ``min_new_tokens``), so a random model does the work of a real one.
     """
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     out_dir.mkdir(parents=True, exist_ok=True)
     work = out_dir.with_name(out_dir.name + "-spm")
-    pieces = train_sentencepiece(work)
+    extra = {} if pieces == VOCAB_SIZE else {"hard_vocab_limit": False}
+    trained = train_sentencepiece(work, corpus, pieces, **extra)
     # Marian's layout: </s> and <unk> first, the pieces, <pad> last (also the decoder start token).
     vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
-    for piece in (*target_tokens, *pieces):
+    for piece in (*target_tokens, *trained):
         vocab.setdefault(piece, len(vocab))
+    while vocab_size is not None and len(vocab) < vocab_size - 1:
+        vocab[f"\u2581filler{len(vocab)}"] = len(vocab)
     vocab["<pad>"] = len(vocab)
     (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
 
@@ -78,16 +116,18 @@ def build_tiny_marian(out_dir: Path, target_tokens: tuple[str, ...] = (), seed: 
     pad = vocab["<pad>"]
     config = MarianConfig(
         vocab_size=len(vocab),
-        **TINY_ARCHITECTURE,
+        **(architecture or TINY_ARCHITECTURE),
         pad_token_id=pad,
         decoder_start_token_id=pad,
         eos_token_id=0,
         forced_eos_token_id=0,
-        init_std=0.5,
+        init_std=0.5 if architecture is None else 0.02,
         scale_embedding=True,
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config).eval()
+    if fixed_length is not None:
+        model.generation_config.min_new_tokens = fixed_length
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
     return out_dir

@@ -38,7 +38,7 @@ from ..errors import (
     MtcompareError,
 )
 from ..results import HopSignature, Link, Translation
-from .base import Availability, Backend, Option, register_backend
+from .base import Availability, Backend, Option
 from .families import Family, family_for
 from .hub import cached_commit, directory_hash, first_line, from_pretrained, load_error, resolve_source
 from .presets import PRESET_FILE, ModelChoice, Preset, Presets, load_presets, parse_presets
@@ -86,9 +86,11 @@ def _segment_seed(seed: int, text: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}\0{text}".encode()).digest()[:4], "big")
 
 
-@register_backend("hf")
 class HFBackend(Backend):
     """Translate with a Hugging Face seq2seq model: a preset, a hub id, or a local directory."""
+
+    name = "hf"
+    pairs_note = "those of the default preset (marian); hf:MODEL serves the pairs of MODEL"
 
     options_spec = (
         Option("device", str, "auto", "where the model runs: auto, cpu, cuda, cuda:N or mps"),
@@ -227,7 +229,7 @@ class HFBackend(Backend):
         except (RuntimeError, IndexError, ValueError) as exc:
             raise ExternalCommandError(
                 f"{model.name_or_path} failed on {loaded.device}: {first_line(exc)}; "
-                "try a smaller --batch-size, or --device cpu"
+                "try -O batch_size=4, or -O device=cpu"
             ) from None
         return inputs, ids
 
@@ -274,7 +276,7 @@ class HFBackend(Backend):
         except (RuntimeError, IndexError, ValueError) as exc:
             raise ExternalCommandError(
                 f"{model.name_or_path} failed to align on {loaded.device}: {first_line(exc)}; "
-                "try a smaller --batch-size, --device cpu, or the option align=False"
+                "try -O batch_size=4, -O device=cpu, or -O align=off"
             ) from None
         finally:
             if switch:

@@ -157,8 +157,12 @@ def load_error(
     revision: str | None = None,
     presets: Presets | None = None,
     backend: str = "hf",
+    use_directory: str | None = None,
 ) -> str:
-    """One line: what could not be loaded, why, and how to fix it."""
+    """One line: what could not be loaded, why, and how to fix it.
+
+    ``use_directory`` says how to use a local copy instead (default: ``--backend BACKEND:/path/to/model``).
+    """
     if local:
         return f"cannot load model from {model_id!r}: {first_line(exc)}"
     chain = exception_chain(exc)
@@ -177,6 +181,7 @@ def load_error(
         return (
             f"cannot load model {model_id!r}{hint}: not in the local Hugging Face cache and the hub is "
             f"unreachable; download it where there is network (huggingface-cli download {model_id}), "
-            f"then set HF_HOME to that cache or pass a local directory: --backend {backend}:/path/to/model"
+            "then set HF_HOME to that cache or pass a local directory: "
+            f"{use_directory or f'--backend {backend}:/path/to/model'}"
         )
     return f"cannot load model {model_id!r}{hint}: {first_line(exc)}"
