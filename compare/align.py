@@ -21,6 +21,7 @@ that language ("state", "group", "so" and "self" are stop words there, but parts
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -174,7 +175,7 @@ def through_links(links: Sequence[Link], source: str, target: str, pieces: Seque
     """
     out = sorted({(c, d) for a, b, c, d in links if _overlap(a, b, pieces)})
     src_words = [(a, b) for a, b, _ in words(source)]
-    is_linked = [any(a < e and s < b for a, b, _, _ in links) for s, e in src_words]
+    is_linked = _linked(src_words, links)
     inside = [k for k, (a, b) in enumerate(src_words) if _overlap(a, b, pieces)]
     linked = [k for k in inside if is_linked[k]]
     if inside and len(linked) == len(inside):
@@ -205,6 +206,21 @@ def through_links(links: Sequence[Link], source: str, target: str, pieces: Seque
         return Projection((), GAP, 0.0)
     share = len(linked) / len(inside) if inside else 0.0
     return Projection(tuple(sorted(set(out))), ENGINE if share == 1 else GAP, round(0.4 + 0.6 * share, 2))
+
+
+def _linked(src_words: Sequence[Piece], links: Sequence[Link]) -> list[bool]:
+    """For each word (in text order, not overlapping), whether some link's source span overlaps it.
+
+    The same as testing every link against every word, in one pass per link over the words it can reach.
+    """
+    linked = [False] * len(src_words)
+    ends = [e for _, e in src_words]
+    for a, b, _, _ in links:
+        k = bisect_right(ends, a)  # the first word ending after a
+        while k < len(src_words) and src_words[k][0] < b:
+            linked[k] = True
+            k += 1
+    return linked
 
 
 # --- without engine links -------------------------------------------------------------------------------

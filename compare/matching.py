@@ -28,9 +28,10 @@ one (IS) not in all-capitals text; capitalised English and German names not in m
 ("an Islamic state"). Exclusion phrases of the lexicon ("por supuesto", "tax regime") take their
 words and report nothing; "A … B" takes A and B when B follows A within a few words. An
 occurrence of a concept that another absorbs (militia next to an SDF name) merges into one
-occurrence of the absorbing concept, as do two side by side of one absorbing concept. A term inside quotation marks is ``quoted``; quotes around a
-label, or around a name the document does not always quote so, are also a ``so_called`` occurrence
-(rules and examples: ``compare/lexicon/README.md``).
+occurrence of the absorbing concept, as do two side by side of one absorbing concept. A term
+inside quotation marks is ``quoted``; quotes around a label, or around a name the document does
+not always quote so, are also a ``so_called`` occurrence (rules and examples:
+``compare/lexicon/README.md``).
 
 Offsets always index the original text: ``text[occ.start:occ.end] == occ.text``.
 """
@@ -43,7 +44,7 @@ import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 
 from .lexicon import Form, Lexicon, frame_rank
 
@@ -186,9 +187,15 @@ def _token_pattern() -> re.Pattern[str]:
     return re.compile(rf"[{_HAN}]|{letter}(?:{letter}|[{marks}]|{geresh}|{punt_volat}|{joiner})*")
 
 
+# In ASCII text the token pattern reduces to runs of letters and digits (no marks, Han, geresh,
+# punt volat or invisible joiners can occur): the same tokens, found faster.
+_ASCII_TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
 def tokenize(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, word)`` for every word token of ``text``, in order."""
-    return [(m.start(), m.end(), m.group()) for m in _token_pattern().finditer(text)]
+    pattern = _ASCII_TOKEN if text.isascii() else _token_pattern()
+    return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
 
 
 # Between the words of a multi-word form: spaces, a hyphen, an apostrophe (l'EI, d'occupation), a
@@ -278,6 +285,8 @@ def _lower(word: str, turkic: bool) -> str:
 
 def _fold(word: str, turkic: bool) -> str:
     """The comparison form of a word: lower case, one letter per Arabic-script variant, no marks."""
+    if word.isascii():  # NFKC, case folding and mark stripping change nothing more (Turkic I: ı → i)
+        return word.lower().translate(_LETTER_MAP)
     folded = _strip_marks(_lower(word, turkic).casefold().translate(_LETTER_MAP))
     return folded.replace("ı", "i") if turkic else folded
 
@@ -518,8 +527,11 @@ class _Morphology:
         if len(self._cache) > 200_000:
             self._cache.clear()
         p = self.profile
-        token = _INVISIBLE_RUN.sub("", token)
-        surface = unicodedata.normalize("NFKC", token)
+        if token.isascii():  # no invisible characters; NFKC changes nothing
+            surface = token
+        else:
+            token = _INVISIBLE_RUN.sub("", token)
+            surface = unicodedata.normalize("NFKC", token)
         base = _fold(token, p.turkic)
         if p.han and _HAN_CHAR.fullmatch(base):
             base = _simplified(base)
@@ -697,6 +709,33 @@ def _same_name(form: _Word, w: _Word) -> bool:
     return form.skeleton is not None and any(_skeleton(k) == form.skeleton for k in w.keys)
 
 
+class _Words:
+    """The :class:`_Word` of each token of a text, made when first asked for: most tokens start no
+    form and are never compared, so only their first-word lookup (cached per token) is paid."""
+
+    __slots__ = ("_morph", "_tokens", "_words")
+
+    def __init__(self, morph: _Morphology, tokens: list[tuple[int, int, str]]) -> None:
+        self._morph = morph
+        self._tokens = tokens
+        self._words: list[_Word | None] = [None] * len(tokens)
+
+    def __len__(self) -> int:
+        return len(self._tokens)
+
+    @overload
+    def __getitem__(self, k: int) -> _Word: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[_Word]: ...
+    def __getitem__(self, k: int | slice) -> _Word | list[_Word]:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self._tokens)))]
+        word = self._words[k]
+        if word is None:
+            word = self._words[k] = self._morph.word(self._tokens[k][2])
+        return word
+
+
 class Matcher:
     """Finds the forms of one lexicon in texts of one language. Build once, call :meth:`find` often."""
 
@@ -719,6 +758,7 @@ class Matcher:
         self._conjunctions = _GLUED_CONJUNCTIONS.get(base, "")
         self._documents: dict[str, dict[tuple[str, str | None], tuple[bool, ...]]] = {}
         self._index: dict[str, list[_Entry]] = {}
+        self._order: dict[int, int] = {}  # id(entry): its place in the lexicon (forms, then exclusions)
         self._compounds: list[_Entry] = []
         for form in lexicon.forms(self.lang):
             self._add(self._compile(form.text, form))
@@ -726,6 +766,8 @@ class Matcher:
             self._add(self._compile(phrase, None))
         self._starts: dict[str, tuple[tuple[_Entry, int], ...]] = {}
         self._compound_hits: dict[str, _Entry | None] = {}
+        #: ``(concept, form text)`` of the forms marked ``watch: false`` (what a term may have become).
+        self.unwatched_forms = frozenset((f.concept, f.text) for f in lexicon.forms(self.lang) if not f.watch)
 
     def _compile(self, text: str, form: Form | None) -> _Entry:
         cs = bool(form and form.case_sensitive)
@@ -771,6 +813,7 @@ class Matcher:
     def _add(self, entry: _Entry) -> None:
         if not entry.words:
             return
+        self._order[id(entry)] = len(self._order)
         first = entry.words[0]
         keys = {first.word.base} if first.case_sensitive or not first.inflect else set(first.word.keys)
         if first.word.lemma:
@@ -800,7 +843,9 @@ class Matcher:
             for entry in self._index.get(key, ()):
                 seen.setdefault(id(entry), entry)
         found = []
-        for entry in seen.values():
+        # In lexicon order: of two entries that match equally well the first listed wins, whatever
+        # order the word's keys (a set) come in.
+        for entry in sorted(seen.values(), key=lambda e: self._order[id(e)]):
             quality = _word_matches(self._morph, entry.words[0], w)
             if quality:
                 found.append((entry, quality))
@@ -869,7 +914,14 @@ class Matcher:
         ``text`` has its control sequences masked (:func:`_mask_controls`).
         """
         tokens = tokenize(text)
-        words = [self._morph.word(tok) for _, _, tok in tokens]
+        # The entries each token may start (cached per token); a text where no token starts one, none
+        # can be joined by a hyphen and no compound form is watched holds no match at all.
+        cached, starting = self._starts.get, self._starting_at
+        first = [hit if (hit := cached(tok)) is not None else starting(tok) for _, _, tok in tokens]
+        hyphens = _HYPHEN_GAP.search(text) is not None
+        if not hyphens and not self._compounds and not any(first):
+            return []
+        words = _Words(self._morph, tokens)
         hits: list[_Hit] = []
         blocked: set[int] = set()  # the second part of an exclusion "A … B" found after its first part
         i, n = 0, len(tokens)
@@ -879,11 +931,13 @@ class Matcher:
                 i += 1
                 continue
             best: tuple[tuple[int, int, int], _Entry, int, tuple[int, ...]] | None = None
-            starts = self._starting_at(tokens[i][2])
+            starts = first[i]
             joined: tuple[tuple[_Entry, int], ...] = ()
-            if i + 1 < n:
+            if hyphens and i + 1 < n:
                 a, b = tokens[i][1], tokens[i + 1][0]
-                if (b - a == 1 and text[a] in _HYPHENS) or (1 < b - a <= 12 and self._hyphenated(text, a, b)):
+                if (b - a == 1 and text[a] in _HYPHENS) or (
+                    1 < b - a <= 12 and _HYPHEN_GAP.search(text, a, b) and self._hyphenated(text, a, b)
+                ):
                     # A word written in two parts with a hyphen: auto-proclamé is autoproclamé.
                     joined = self._starting_at(tokens[i][2] + tokens[i + 1][2])
             for consumed, candidates in ((1, starts), (2, joined)):
@@ -920,7 +974,7 @@ class Matcher:
         self,
         text: str,
         tokens: list[tuple[int, int, str]],
-        words: list[_Word],
+        words: _Words,
         i: int,
         consumed: int,
         entry: _Entry,
@@ -1148,6 +1202,9 @@ _QUOTE_OR_INVISIBLE = frozenset((OPENING_QUOTES | CLOSING_QUOTES) - {"'", "’"}
 )
 
 
+_OPENING_QUOTE = re.compile("[" + re.escape("".join(sorted(OPENING_QUOTES))) + "]")
+
+
 def _closers(opening: str) -> str:
     return _CLOSERS.get(opening, "")
 
@@ -1176,15 +1233,11 @@ def _quote_pairs(text: str) -> list[tuple[int, int]]:
     """
     pairs: list[tuple[int, int]] = []
     n = len(text)
-    i = 0
-    while i < n:
+    for opening in _OPENING_QUOTE.finditer(text):
+        i = opening.start()
         c = text[i]
-        if c not in OPENING_QUOTES:
-            i += 1
-            continue
         ambiguous = c in _AMBIGUOUS_QUOTES
         if ambiguous and ((i > 0 and _is_word_char(text[i - 1])) or i + 1 >= n or text[i + 1].isspace()):
-            i += 1
             continue
         closers = _closers(c)
         close_at = None
@@ -1197,11 +1250,8 @@ def _quote_pairs(text: str) -> list[tuple[int, int]]:
                     continue
                 close_at = j
                 break
-        if close_at is None:
-            i += 1
-            continue
-        pairs.append((i, close_at))
-        i += 1
+        if close_at is not None:
+            pairs.append((i, close_at))
     return pairs
 
 
@@ -1215,7 +1265,7 @@ def _same_case_pattern(words: list[_Word]) -> bool:
     return all(c.isupper() for c in initials) or all(c.islower() for c in initials)
 
 
-def _in_capitals(tokens: list[tuple[int, int, str]], words: list[_Word], i: int, size: int, text: str) -> bool:
+def _in_capitals(tokens: list[tuple[int, int, str]], words: _Words, i: int, size: int, text: str) -> bool:
     """Whether the words around an acronym are all capitals too (a headline: "THIS IS IT")."""
     line_start = text.rfind("\n", 0, tokens[i][0]) + 1
     line_end = text.find("\n", tokens[i + size - 1][1])
@@ -1238,7 +1288,9 @@ def matcher_for(lang: str, lexicon: Lexicon | None = None) -> Matcher:
     """The cached :class:`Matcher` for ``lang`` and ``lexicon`` (the default lexicon when None)."""
     lexicon = lexicon if lexicon is not None else Lexicon.default()
     code = lexicon.resolve_lang(lang)  # 'arb', 'ar' and 'ar-EG' share one matcher
-    per_lexicon = _MATCHERS.setdefault(lexicon, {})
+    per_lexicon = _MATCHERS.get(lexicon)
+    if per_lexicon is None:
+        per_lexicon = _MATCHERS.setdefault(lexicon, {})
     matcher = per_lexicon.get(code)
     if matcher is None:
         matcher = per_lexicon[code] = Matcher(lexicon, code)

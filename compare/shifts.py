@@ -24,15 +24,35 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from .align import (
+    POSITION,
+    Piece,
+    Projection,
+    _elided,
+    _is_function_word,
+    by_lemmas,
+    by_position,
+    content_lemmas,
+    covers,
+    function_words,
+    lemma,
+    name_lemmas,
+    near_lemmas,
+    pieces_text,
+    through_links,
+    trim,
+    words,
+)
 from .analysis import Shift
-from .matching import CLOSING_QUOTES, OPENING_QUOTES
+from .errors import LexiconError
+from .lexicon import Lexicon, frame_change
+from .matching import CLOSING_QUOTES, OPENING_QUOTES, find_terms, matcher_for
 from .results import Hop, Path
 
 if TYPE_CHECKING:
-    from .align import Piece, Projection
-    from .lexicon import Lexicon
     from .matching import Occurrence
 
 STATUSES = ("kept", "variant", "replaced", "dropped", "added")
@@ -41,8 +61,6 @@ UNTRANSLATED = "untranslated"
 
 def align_span(source: str, target: str, start: int, end: int, lang: str) -> str | None:
     """The text of ``target`` that aligns with ``source[start:end]`` (both in language ``lang``), on lemmas."""
-    from .align import by_lemmas
-
     return by_lemmas(source, target, [(start, end)], lang).text(target)
 
 
@@ -79,14 +97,12 @@ def _find_all(text: str, lang: str, lexicon: Lexicon) -> tuple[list[Occurrence],
     Unwatched forms (generic counterparts such as "troops", "forces") are what a term may have become;
     they are never reported as occurrences of their own.
     """
-    from .errors import LexiconError
-    from .matching import find_terms
-
     try:
-        every = find_terms(text, lang, lexicon, include_unwatched=True)
-        unwatched = {(f.concept, f.text) for f in lexicon.forms(lang) if not f.watch}
+        matcher = matcher_for(lang, lexicon)
+        every = matcher.find(text, include_unwatched=True)
     except LexiconError:  # a pivot language the lexicon has no forms for: the aligned span still shows
         return [], set()
+    unwatched = matcher.unwatched_forms
     return every, {k for k, o in enumerate(every) if (o.concept, o.form) not in unwatched}
 
 
@@ -100,8 +116,6 @@ def quote_around(
     characters pair with any other (“…” → ‘…’ → "…"); a closing mark may follow a full stop or
     comma. A mark stuck to the word before it closes that word and opens nothing.
     """
-    from .align import function_words, words
-
     stop = function_words(lang, lexicon)
     toks = words(text)
     before = [t for t in toks if t[1] <= start]
@@ -167,25 +181,34 @@ class _Segment:
     """One segment of one path: its texts, languages, lexicon occurrences and engine links."""
 
     def __init__(self, segment_id: int, source: str, hops: Sequence[Hop], source_lang: str, lexicon: Lexicon):
-        from .matching import find_terms
-
         self.id = segment_id
         self.hops = hops
         self.lexicon = lexicon
         self.texts = [source, *(h.segments[segment_id] for h in hops)]
         self.langs = [source_lang, *(h.lang for h in hops)]
         self.source_occ = find_terms(source, source_lang, lexicon)
-        self.found = [_find_all(t, lang, lexicon) for t, lang in zip(self.texts[1:], self.langs[1:])]
-        self.engine = all(h.links(segment_id) for h in hops)
+        # Each hop's lexicon forms, found when first asked for: a pivot's only when the source has a term.
+        self._found: dict[int, tuple[list[Occurrence], set[int]]] = {}
 
     @property
     def back(self) -> str:
         return self.texts[-1]
 
+    @cached_property
+    def engine(self) -> bool:
+        """Whether every hop has the engine's word links for this segment."""
+        return all(h.links(self.id) for h in self.hops)
+
+    def found(self, k: int) -> tuple[list[Occurrence], set[int]]:
+        """The lexicon forms in hop ``k``'s text (-1: the back-translation) and which of them are watched."""
+        k = k % len(self.hops)
+        hit = self._found.get(k)
+        if hit is None:
+            hit = self._found[k] = _find_all(self.texts[k + 1], self.langs[k + 1], self.lexicon)
+        return hit
+
     def follow(self, pieces: Sequence[Piece], occ: Occurrence | None) -> list[Projection]:
         """Where ``pieces`` of the source went in every hop's text, hop by hop."""
-        from .align import POSITION, Projection, by_lemmas, by_position, content_lemmas, pieces_text, through_links
-
         out: list[Projection] = []
         current, text = list(pieces), self.texts[0]
         for k, hop in enumerate(self.hops):
@@ -203,7 +226,7 @@ class _Segment:
             else:
                 proj = by_position(text, target, current)
                 if occ is not None and k == 0:  # the concept's own form in the pivot, paired by position
-                    found = self.found[k][0]
+                    found = self.found(k)[0]
                     pairs = _pair(self.source_occ, len(self.texts[0]), found, len(target))
                     j = pairs.get(self.source_occ.index(occ)) if occ in self.source_occ else None
                     if j is not None:
@@ -229,8 +252,6 @@ class _Segment:
 
     def _words_found(self, pieces: Sequence[Piece], proj: Projection) -> bool:
         """Whether the content words of ``pieces`` of the source all stand in ``proj``'s back text."""
-        from .align import content_lemmas, covers, pieces_text
-
         lang = self.langs[0]
         wanted = content_lemmas(pieces_text(self.texts[0], pieces), lang, self.lexicon)
         found = content_lemmas(pieces_text(self.back, proj.pieces), lang, self.lexicon)
@@ -244,8 +265,6 @@ def _interrupted(
     back: str, proj: Projection, wanted: frozenset[str], names: frozenset[str], lang: str, lexicon: Lexicon
 ) -> bool:
     """Whether other content words stand between the term's own words in the aligned back text."""
-    from .align import _elided, _is_function_word, function_words, lemma, near_lemmas, words
-
     cover = proj.cover
     if cover is None or len(wanted) < 2:
         return False
@@ -275,8 +294,6 @@ ATTENTION_TRUST = 0.7
 
 def _has_words(text: str, pieces: Sequence[Piece]) -> bool:
     """Whether any piece holds a word (an engine link may land on a quotation mark only)."""
-    from .align import words
-
     return any(a < e and s < b for a, b, _ in words(text) for s, e in pieces)
 
 
@@ -301,11 +318,9 @@ def trace_segment(
     lexicon: Lexicon,
 ) -> list[Shift]:
     """The shifts of one segment along one path (the last hop is the back-translation)."""
-    from .align import by_lemmas, content_lemmas, covers, name_lemmas, pieces_text, trim
-
     seg = _Segment(segment_id, source, hops, source_lang, lexicon)
     back, back_lang = seg.back, seg.langs[-1]
-    back_occ, back_watched = seg.found[-1]
+    back_occ, back_watched = seg.found(-1)
     plans = []
     for occ in seg.source_occ:
         anchor, inner = _anchor(occ, seg.source_occ)
@@ -456,22 +471,18 @@ def trace_segment(
 
 
 def _frame_change(old: str | None, new: str | None) -> str | None:
-    from .lexicon import frame_change
-
     return frame_change(old, new) if old and new else None
 
 
 def _common(seg: _Segment, occ: Occurrence, anchor: Piece, projs: Sequence[Projection]) -> dict[str, Any]:
     """The fields of a source occurrence's row that do not depend on its outcome: source and pivots."""
-    from .align import trim, words
-
     pivot_forms: list[str | None] = []
     pivot_texts: list[str | None] = []
     pivot_spans: list[Piece | None] = []
     pivot_found: list[bool] = []
     for k, proj in enumerate(projs[:-1]):
         text = seg.texts[k + 1]
-        found = seg.found[k][0]
+        found = seg.found(k)[0]
         cover = proj.cover
         form: str | None = None
         hit_found = False
@@ -519,7 +530,7 @@ def _trace_quote(
 ) -> Shift:
     """A scare quote is kept when the words it enclosed come back enclosed in quotation marks."""
     back, back_lang = seg.back, seg.langs[-1]
-    back_occ = seg.found[-1][0]
+    back_occ = seg.found(-1)[0]
     cover = back_proj.cover
     quote = quote_around(back, *cover, back_lang, seg.lexicon) if cover else None
     if quote is None:
@@ -550,8 +561,6 @@ def trace_path(path: Path, segments: Sequence[Any], lexicon: Lexicon | None = No
 
     The path is not changed: shifts are analysis results (:class:`compare.analysis.PathAnalysis`).
     """
-    from .lexicon import Lexicon
-
     lexicon = lexicon or Lexicon.default()
     shifts: list[Shift] = []
     for seg in segments:

@@ -5,8 +5,8 @@ The 1,932 NTREX English sentences (by default) are translated en→es→en with 
 as JSON. Each repeat then runs in a fresh process, pinned to one core where the system allows it
 (``os.sched_setaffinity``), reads the saved result back and times, side by side:
 
-* ``start-up``: analysing one segment first (the lexicon, the matchers, the lemmatiser dictionaries
-  and the stop-word lists load here);
+* ``start-up``: analysing one segment that holds a loaded term first (the lexicon, the matchers,
+  the lemmatiser dictionaries of source and pivot and the stop-word lists load here);
 * ``terms``: ``compare.analyse(result, metrics=None, statistics=False)``: matching, alignment and
   classification of every segment, the word caches still cold;
 * ``terms, again``: the same call once more (every word seen before);
@@ -67,6 +67,9 @@ def digest(result: Any) -> str:
     return hashlib.sha256(json.dumps(d, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
+STEPS = ("startup", "terms", "terms_again", "terms_stats", "full")
+
+
 def child(saved: Path) -> None:
     """In a fresh process: time the analysis of the saved result; print the split as JSON."""
     pinned = pin()
@@ -77,36 +80,34 @@ def child(saved: Path) -> None:
     imported = time.perf_counter()
     result = compare.RoundTrip.from_dict(json.loads(saved.read_text(encoding="utf-8")))
     one = compare.RoundTrip.from_dict(json.loads((saved.parent / "one.json").read_text(encoding="utf-8")))
-    read = time.perf_counter()
-    compare.analyse(one, metrics=None, statistics=False)
-    warmed = time.perf_counter()
-    terms = compare.analyse(result, metrics=None, statistics=False)
-    cold = time.perf_counter()
-    compare.analyse(result, metrics=None, statistics=False)
-    warm = time.perf_counter()
-    with_stats = compare.analyse(result, metrics=None)
-    stats_done = time.perf_counter()
-    full = compare.analyse(result)
-    done = time.perf_counter()
-    rss = peak_rss_mb()
+    calls = {
+        "startup": lambda: compare.analyse(one, metrics=None, statistics=False),
+        "terms": lambda: compare.analyse(result, metrics=None, statistics=False),
+        "terms_again": lambda: compare.analyse(result, metrics=None, statistics=False),
+        "terms_stats": lambda: compare.analyse(result, metrics=None),
+        "full": lambda: compare.analyse(result),
+    }
+    wall: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    out: dict[str, Any] = {}
+    for step in STEPS:
+        w, c = time.perf_counter(), time.process_time()
+        out[step] = calls[step]()
+        wall[step], cpu[step] = time.perf_counter() - w, time.process_time() - c
     print(
         json.dumps(
             {
                 "pinned": pinned,
                 "segments": len(result.segments),
-                "shifts": len(terms.analysis.shifts),
+                "shifts": len(out["terms"].analysis.shifts),
                 "import_s": imported - started,
-                "read_s": read - imported,
-                "startup_s": warmed - read,
-                "terms_s": cold - warmed,
-                "terms_again_s": warm - cold,
-                "terms_stats_s": stats_done - warm,
-                "full_s": done - stats_done,
-                "peak_rss_mb": rss,
+                "wall_s": wall,
+                "cpu_s": cpu,
+                "peak_rss_mb": peak_rss_mb(),
                 "lemmatiser_languages": loaded,
-                "digest_terms": digest(terms),
-                "digest_stats": digest(with_stats),
-                "digest_full": digest(full),
+                "digest_terms": digest(out["terms"]),
+                "digest_stats": digest(out["terms_stats"]),
+                "digest_full": digest(out["full"]),
                 "compare_file": compare.__file__,
             }
         )
@@ -142,7 +143,11 @@ def child_all_languages() -> None:
 
 
 def prepare(file: Path, pivot: str, work: Path) -> Path:
-    """Translate ``file`` en→pivot→en once (cached) and save the result, and a one-segment result."""
+    """Translate ``file`` en→pivot→en once (cached) and save the result, and a one-segment result.
+
+    The one segment is the first that holds a loaded term, so that analysing it loads everything the
+    whole analysis needs (the matchers and lemmatiser dictionaries of the source and the pivot).
+    """
     import compare
 
     work.mkdir(parents=True, exist_ok=True)
@@ -151,7 +156,8 @@ def prepare(file: Path, pivot: str, work: Path) -> Path:
     result = compare.roundtrip(lines, "en", via=[pivot], cache=str(cache), analyse=False)
     saved = work / f"result-{pivot}.json"
     saved.write_text(json.dumps(result.to_dict(), ensure_ascii=False), encoding="utf-8")
-    one = compare.roundtrip(lines[:1], "en", via=[pivot], cache=str(cache), analyse=False)
+    first = next((ln for ln in lines if compare.find_terms(ln, "en")), lines[0])
+    one = compare.roundtrip([first], "en", via=[pivot], cache=str(cache), analyse=False)
     (work / "one.json").write_text(json.dumps(one.to_dict(), ensure_ascii=False), encoding="utf-8")
     return saved
 
@@ -181,6 +187,51 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {system}"
 
 
+LABELS = {
+    "startup": "start-up: one segment with a term (lexicon, lemmatiser, stop words)",
+    "terms": "terms: matching, alignment, classification",
+    "terms_again": "terms, again (word caches warm)",
+    "terms_stats": "terms + statistics (bootstrap CIs)",
+    "full": "everything: + BLEU, chrF++, TER",
+}
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Median wall and CPU seconds of each step over ``runs``."""
+    return {
+        step: {
+            "wall_s": statistics.median(r["wall_s"][step] for r in runs),
+            "cpu_s": statistics.median(r["cpu_s"][step] for r in runs),
+        }
+        for step in STEPS
+    }
+
+
+def table(title: str, runs: list[dict[str, Any]], baseline: dict[str, dict[str, float]] | None = None) -> None:
+    """Print one checkout's medians; with ``baseline``, the CPU-time speed-up against it."""
+    med = summarise(runs)
+    segments = runs[0]["segments"]
+    print(f"{title}: compare from {Path(runs[0]['compare_file']).parent.parent}")
+    extra = f" {'speed-up':>8}" if baseline else ""
+    print(f"{'':68} {'segments':>8} {'wall s':>7} {'CPU s':>7} {'seg/s':>7} {'target':>6}{extra}")
+    for step in STEPS:
+        count = 1 if step == "startup" else segments
+        wall, cpu = med[step]["wall_s"], med[step]["cpu_s"]
+        rate = f"{count / cpu:7,.0f}" if cpu > 0 else f"{'-':>7}"
+        target = f"{TARGET:6,.0f}" if step == "terms" else ""
+        line = f"{LABELS[step]:68} {count:8,} {wall:7.3f} {cpu:7.3f} {rate} {target:>6}"
+        if baseline:
+            line += f" {baseline[step]['cpu_s'] / cpu:7.2f}x" if cpu > 0 else ""
+        print(line)
+    rss = statistics.median(r["peak_rss_mb"] for r in runs)
+    loaded = ", ".join(runs[0]["lemmatiser_languages"]) or "none"
+    print(f"peak RSS {rss:.0f} MB; lemmatiser dictionaries loaded: {loaded}; {runs[0]['shifts']} shift rows")
+    digests = {(r["digest_terms"], r["digest_stats"], r["digest_full"]) for r in runs}
+    print(f"analysis digests (terms, +statistics, +metrics): {', '.join(sorted(digests)[0])}")
+    if len(digests) != 1:
+        print("WARNING: the analysis differed between runs")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, default=NTREX, help="one sentence a line (default: NTREX English)")
@@ -189,6 +240,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=WORK, help=f"translation cache and saved result ({WORK})")
     parser.add_argument("--json", type=Path, help="write the measurements here")
     parser.add_argument("--code-root", type=Path, help="import compare from this checkout")
+    parser.add_argument(
+        "--baseline", type=Path, help="also measure the compare of this checkout, interleaved, and compare"
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-all", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -199,41 +253,31 @@ def main() -> None:
         child_all_languages()
         return
     saved = prepare(args.file, args.pivot, args.work)
-    runs = [run_child(["--child", str(saved)], args.code_root) for _ in range(args.repeat)]
+    runs: list[dict[str, Any]] = []
+    base: list[dict[str, Any]] = []
+    for _ in range(args.repeat):  # interleaved, so that a busy moment of the machine hits both
+        runs.append(run_child(["--child", str(saved)], args.code_root))
+        if args.baseline is not None:
+            base.append(run_child(["--child", str(saved)], args.baseline))
     every = run_child(["--child-all"], args.code_root)
-
-    def med(key: str) -> float:
-        return statistics.median(r[key] for r in runs)
-
     segments = runs[0]["segments"]
-    rows = [
-        ("start-up: one segment first (lexicon, lemmatiser, stop words)", med("startup_s"), 1),
-        ("terms: matching, alignment, classification", med("terms_s"), segments),
-        ("terms, again (word caches warm)", med("terms_again_s"), segments),
-        ("terms + statistics (bootstrap CIs)", med("terms_stats_s"), segments),
-        ("everything: + BLEU, chrF++, TER", med("full_s"), segments),
-    ]
     print(
         f"{segments:,} segments from {args.file.name}, en>{args.pivot}>en (apertium), median of {args.repeat} "
         f"fresh processes, {runs[0]['pinned']}; {machine()}"
     )
-    print(f"compare imported from {Path(runs[0]['compare_file']).parent.parent}; {runs[0]['shifts']} shift rows")
-    print(f"{'':64} {'segments':>8} {'s':>7} {'seg/s':>9} {'target':>7}")
-    for name, seconds, count in rows:
-        rate = count / seconds if seconds > 0 else float("inf")
-        target = f"{TARGET:7,.0f}" if name.startswith("terms:") else ""
-        print(f"{name:64} {count:8,} {seconds:7.3f} {rate:9,.0f} {target:>7}")
-    loaded = ", ".join(runs[0]["lemmatiser_languages"])
+    print("seg/s = segments / CPU seconds of the process (wall time suffers from other load on the machine)")
+    if base:
+        table("baseline", base)
+        print()
+    table("this checkout", runs, summarise(base) if base else None)
     print(
-        f"peak RSS: {med('peak_rss_mb'):.0f} MB (lemmatiser data loaded: {loaded}); "
-        f"every lexicon language loaded ({len(every['languages'])}): {every['peak_rss_mb']:.0f} MB"
+        f"every lexicon language's matcher loaded ({len(every['languages'])} languages, "
+        f"{len(every['lemmatiser_languages'])} lemmatiser dictionaries): peak RSS {every['peak_rss_mb']:.0f} MB"
     )
-    print(
-        f"digests: terms {runs[0]['digest_terms']}, +statistics {runs[0]['digest_stats']}, all {runs[0]['digest_full']}"
-    )
-    if len({(r["digest_terms"], r["digest_stats"], r["digest_full"]) for r in runs}) != 1:
-        print("WARNING: the analysis differed between runs")
+    if base and (base[0]["digest_terms"], base[0]["digest_full"]) != (runs[0]["digest_terms"], runs[0]["digest_full"]):
+        print("WARNING: the baseline's analysis differs from this checkout's")
     if args.json:
+        med = summarise(runs)
         args.json.write_text(
             json.dumps(
                 {
@@ -246,11 +290,12 @@ def main() -> None:
                     "pinned": runs[0]["pinned"],
                     "target_segments_per_s": TARGET,
                     "compare_root": str(Path(runs[0]["compare_file"]).parent.parent),
-                    "median_s": {name: seconds for name, seconds, _ in rows},
-                    "terms_segments_per_s": segments / med("terms_s"),
-                    "peak_rss_mb": med("peak_rss_mb"),
+                    "median": med,
+                    "terms_segments_per_cpu_s": segments / med["terms"]["cpu_s"],
+                    "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
                     "all_languages": every,
                     "runs": runs,
+                    "baseline": {"median": summarise(base), "runs": base} if base else None,
                 },
                 indent=2,
             )
