@@ -511,8 +511,8 @@ def parallel(
     ``statistics`` each outcome's rate per concept and language gets a bootstrap CI. An empty
     translation line leaves its terms ``dropped``.
 
-    >>> import compare
-    >>> result = compare.parallel(["The government denied it."], {"de": ["Die Regierung bestritt es."]})
+    >>> from compare.parallel import parallel
+    >>> result = parallel(["The government denied it."], {"de": ["Die Regierung bestritt es."]})
     >>> [(s.source_text, s.back_text, s.status) for s in result.analysis.shifts]
     [('government', 'Regierung', 'kept')]
     """

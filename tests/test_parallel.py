@@ -9,11 +9,13 @@ import json
 import warnings
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 import compare
 from compare.errors import InputError, LexiconError, MtcompareWarning, UnknownLanguageError
 from compare.parallel import align_sentences, analyse_translation, language_warning, pair_texts, parallel
+from compare.schema import result_schema
 
 from .conftest import SHARED_CORPORA, run_cli
 from .test_cli import assert_one_line_error
@@ -250,6 +252,7 @@ def test_cli_parallel_formats(tmp_path: Path) -> None:
     doc = json.loads(proc.stdout)
     assert [p["name"] for p in doc["paths"]] == ["en>de (reference)", "en>ar (reference)"]
     assert doc["parallel"]["align"] == "lines" and doc["analysis"]["statistics"]["rates"]
+    jsonschema.validate({k: v for k, v in doc.items() if k != "parallel"}, result_schema())
     proc = run_cli("parallel", str(src), str(de), "--to", "de", "--format", "csv", "--system", "ntrex")
     assert proc.returncode == 0, proc.stderr
     table = list(csv.DictReader(io.StringIO(proc.stdout)))
