@@ -4,9 +4,15 @@
 still deduplicates segments, consults and writes the translation cache and writes the output; the
 executor only translates the misses it is given. Each backend of the run is rebuilt inside an actor
 on every node of the cluster that has the resources it asks for (``num_cpus``, ``num_gpus``), so a
-model is loaded once per node, not once per task. A job's texts are cut into contiguous shards, the
-shards of all jobs of a call run at the same time on the backend's actors, and the translations
-come back in order.
+model is loaded once per node, not once per task. The jobs of a call (and of calls made at the same
+time: the driver's hop stages) run at the same time, spread over the backend's actors, and the
+translations come back in order.
+
+A job is sent whole to one actor by default, because a batch's translations may depend on the
+batch: Apertium carries state from one segment to the next within a stream (a genitive ``'s``
+earlier in the batch changes later words), so cutting a job into shards would give output that
+differs from the local executor's. ``split_jobs=True`` cuts each job into contiguous shards over the
+backend's actors (order restored) for backends whose segments are translated independently.
 
 Fault tolerance is Ray's own: actors are restarted when their worker process dies
 (``max_restarts=-1``) and the calls they were running are retried on the restarted actor
@@ -23,6 +29,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -89,8 +96,10 @@ class RayExecutor:
     ``concurrency`` is how many calls one actor runs at once: by default, for a backend whose
     translations may run side by side (``concurrent_pairs``: Apertium, whose work happens in child
     processes) the CPU count of its node, else 1 (a model in memory is driven by one thread).
-    ``runtime_env`` is passed to ``ray.init`` when this executor connects (``{"py_modules": [...]}``
-    to ship code to a cluster that lacks it).
+    ``split_jobs`` cuts each job into contiguous shards (at least ``min_shard`` texts each) run on
+    all of the backend's actors; off by default, since a backend's output may depend on the batch
+    (see the module's docstring). ``runtime_env`` is passed to ``ray.init`` when this executor
+    connects (``{"py_modules": [...]}`` to ship code to a cluster that lacks it).
 
     Raises :class:`~compare.errors.MissingExtraError` without Ray, and
     :class:`~compare.errors.BackendUnavailableError` when the cluster cannot be reached, has no node
@@ -109,6 +118,7 @@ class RayExecutor:
         actors_per_node: int = 1,
         concurrency: int | None = None,
         max_task_retries: int = MAX_TASK_RETRIES,
+        split_jobs: bool = False,
         min_shard: int = MIN_SHARD,
         runtime_env: dict[str, Any] | None = None,
         start_timeout: float = START_TIMEOUT,
@@ -122,9 +132,11 @@ class RayExecutor:
         self.actors_per_node = actors_per_node
         self.concurrency = concurrency
         self.max_task_retries = max_task_retries
+        self.split_jobs = bool(split_jobs)
         self.min_shard = min_shard
         self._connected_here = False
         self._next = 0
+        self._lock = threading.Lock()  # the driver's hop stages call run() from several threads
         self._actors: list[list[Any]] = [[] for _ in self.backends]
         self._concurrency: list[int] = [1 for _ in self.backends]
         self.actor_info: list[ActorInfo] = []
@@ -141,6 +153,8 @@ class RayExecutor:
         if ray.is_initialized():
             return  # the caller connected (library use): leave the connection as it is
         where = address or "a new local Ray instance"
+        if address is not None:
+            _check_reachable(address)
         try:
             ray.init(
                 address=address,
@@ -210,6 +224,17 @@ class RayExecutor:
             for (index, _), (pid, node_id) in zip(pending, ready)
         ]
 
+    def actors(self) -> list[ActorInfo]:
+        """Where each actor runs now (a restarted actor has a new process): asks every actor."""
+        ray = _import_ray()
+        pending = [(index, actor) for index, actors in enumerate(self._actors) for actor in actors]
+        ready = ray.get([actor.ready.remote() for _, actor in pending])
+        ips = {n["NodeID"]: n.get("NodeManagerAddress", "?") for n in ray.nodes()}
+        return [
+            ActorInfo(index, self.backends[index].spec, node_id, ips.get(node_id, "?"), pid)
+            for (index, _), (pid, node_id) in zip(pending, ready)
+        ]
+
     def _gpus_for(self, backend: Backend) -> float:
         if isinstance(self.num_gpus, Mapping):
             value = self.num_gpus.get(backend.spec, self.num_gpus.get(backend.name, 0.0))
@@ -219,16 +244,18 @@ class RayExecutor:
     # -- the Executor protocol --------------------------------------------------------------
 
     def run(self, jobs: Sequence[TranslationJob]) -> list[list[Translation]]:
-        """The translations of each job in order; the shards of all jobs run at the same time."""
+        """The translations of each job in order; all jobs (or their shards) run at the same time."""
         ray = _import_ray()
         calls: list[tuple[int, Any]] = []  # (job index, object ref), in text order within a job
         for j, job in enumerate(jobs):
             if not 0 <= job.backend < len(self.backends):
                 raise ArgumentValueError(f"job {j} names backend {job.backend}; this run has {len(self.backends)}")
             actors = self._actors[job.backend]
-            for shard in _shards(job.texts, len(actors) * self._concurrency[job.backend], self.min_shard):
-                actor = actors[self._next % len(actors)]
-                self._next += 1
+            parts = len(actors) * self._concurrency[job.backend] if self.split_jobs else 1
+            for shard in _shards(job.texts, parts, self.min_shard):
+                with self._lock:
+                    actor = actors[self._next % len(actors)]
+                    self._next += 1
                 calls.append((j, actor.translate.remote(list(shard), job.source_lang, job.target_lang)))
         try:
             outputs = ray.get([ref for _, ref in calls])
@@ -293,6 +320,37 @@ def _import_ray() -> Any:
             "--executor ray needs Ray, which is not installed; install it with pip install 'mtcompare[ray]'"
         ) from None
     return ray
+
+
+def _check_reachable(address: str, timeout: float = 10.0) -> None:
+    """Fail fast, with one line, when nothing listens at the cluster's address (Ray itself would retry
+    for minutes). ``auto`` is resolved as Ray resolves it; an address that cannot be resolved is left to Ray."""
+    import socket
+
+    target = address.removeprefix("ray://")
+    if address == "auto":
+        try:
+            from ray._private.services import canonicalize_bootstrap_address
+
+            target = canonicalize_bootstrap_address("auto") or ""
+        except Exception:  # noqa: BLE001 - a private helper of Ray: let ray.init say what is wrong
+            return
+        if not target:
+            raise BackendUnavailableError(
+                "no Ray cluster runs on this machine (--address auto); start one with `ray start --head`, "
+                "or give its address (HOST:PORT, ray://HOST:10001)"
+            )
+    host, sep, port = target.rpartition(":")
+    if not sep or not port.isdigit():
+        raise ArgumentValueError(f"Ray address {address!r} is not auto, HOST:PORT or ray://HOST:PORT")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise BackendUnavailableError(
+            f"cannot reach the Ray cluster at {address}: {exc.strerror or exc}; "
+            "start one with `ray start --head`, or check the address (auto, HOST:PORT, ray://HOST:10001)"
+        ) from None
 
 
 def _check_resources(
