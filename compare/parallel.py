@@ -661,6 +661,14 @@ def _nearest_content(text: str, span: tuple[int, int], lang: str, lexicon: Lexic
     return min(content, key=lambda ab: abs((ab[0] + ab[1]) / 2 - middle), default=span)
 
 
+def _linked_origin(links: Sequence[tuple[int, int, int, int]], source: str, start: int, end: int) -> Any:
+    """The source words the engine linked to ``target[start:end]`` (an added term's origin), or ``None``."""
+    from .align import CONFIDENCE, ENGINE, Projection
+
+    pieces = tuple(sorted({(a, b) for a, b, c, d in links if c < end and start < d}))
+    return Projection(pieces, ENGINE, CONFIDENCE[ENGINE]) if pieces else None
+
+
 def _without(chain: Sequence[tuple[int, int]], source: str, piece: tuple[int, int]) -> list[tuple[int, int]]:
     """The anchors less the ones inside ``piece`` itself (a term is not its own anchor)."""
     from .align import words
@@ -811,7 +819,9 @@ def trace_one_hop(segment_id: int, source: str, hop: Hop, source_lang: str, lexi
             continue
         if is_quote(hit) and not _encloses_term(target, hit, found, lang, lexicon):
             continue
-        origin = by_anchors(target, source, (hit.start, hit.end), [(j, i) for i, j in chain])
+        origin = _linked_origin(hop.links(segment_id), source, hit.start, hit.end)
+        if origin is None:
+            origin = by_anchors(target, source, (hit.start, hit.end), [(j, i) for i, j in chain])
         shifts.append(
             Shift(
                 segment=segment_id,
@@ -828,7 +838,7 @@ def trace_one_hop(segment_id: int, source: str, hop: Hop, source_lang: str, lexi
                 status="added",
                 replacement=origin.text(source),
                 quoted=hit.quoted,
-                alignment=(POSITION,),
+                alignment=(origin.method,),
                 confidence=origin.confidence,
             )
         )

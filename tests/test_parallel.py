@@ -171,6 +171,20 @@ def test_apertium_framing_of_a_loaded_sentence(apertium: str) -> None:
     assert got["sdf"][0] == "kept" and got["so_called"][0] == "kept"
 
 
+@needs_ntrex
+def test_apertium_added_term_names_its_source_words(apertium: str) -> None:
+    """NTREX line 666: Apertium renders "Employment" as "Ocupación", a Spanish form of occupation."""
+    line = (NTREX / "newstest2019-src.eng.txt").read_text(encoding="utf-8").split("\n")[665]
+    result = analyse_translation(compare.translate([line], "en", "es", backends="apertium", cache=False))
+    (row,) = result.analysis.shifts
+    assert (row.status, row.back_text, row.replacement, row.alignment) == (
+        "added",
+        "Ocupación",
+        "Employment",
+        ("engine",),
+    )
+
+
 # --- sentence alignment -------------------------------------------------------------------------------------
 
 
