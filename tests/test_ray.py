@@ -308,6 +308,29 @@ def test_unreachable_cluster_is_one_line(apertium) -> None:  # type: ignore[no-u
     assert not ray.is_initialized()
 
 
+def test_ray_client_without_its_package_is_one_line(apertium) -> None:  # type: ignore[no-untyped-def]
+    """A ray:// address where Ray Client (grpcio) is not installed: one line naming the package."""
+    try:
+        import grpc  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("Ray Client is installed here")
+    from compare.errors import MissingExtraError
+
+    with socket.socket() as listener:  # something listens, so the address is reachable
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with pytest.raises(MissingExtraError) as info:
+            make_executor("ray", [apertium], address=f"ray://127.0.0.1:{port}")
+    assert str(info.value) == (
+        f"cannot connect to ray://127.0.0.1:{port}: a ray:// address needs Ray Client, which is not installed; "
+        "install it with pip install 'ray[client]', or give the cluster's HOST:PORT (its GCS port, 6379)"
+    )
+    assert not ray.is_initialized()
+
+
 def test_resources_the_cluster_lacks_are_one_line(ray_cluster: Cluster, apertium) -> None:  # type: ignore[no-untyped-def]
     from compare.corpus.ray_executor import RayExecutor
 

@@ -163,13 +163,13 @@ class RayExecutor:
                 include_dashboard=False if address is None else None,
                 configure_logging=True,
             )
-        except ImportError as exc:
-            raise MissingExtraError(
-                f"cannot connect to {where}: {exc}; Ray Client (ray://) needs pip install 'mtcompare[ray]' "
-                "with its client part ('ray[client]')"
-            ) from None
         except Exception as exc:  # Ray raises ConnectionError, RuntimeError, ValueError, grpc errors
             reason = " ".join(str(exc).split()) or type(exc).__name__
+            if isinstance(exc, ImportError) or "ray[client]" in reason:
+                raise MissingExtraError(
+                    f"cannot connect to {where}: a ray:// address needs Ray Client, which is not installed; "
+                    "install it with pip install 'ray[client]', or give the cluster's HOST:PORT (its GCS port, 6379)"
+                ) from None
             raise BackendUnavailableError(
                 f"cannot reach the Ray cluster at {where}: {reason}; "
                 "start one with `ray start --head`, or give its address (auto, HOST:PORT, ray://HOST:10001)"
