@@ -282,7 +282,7 @@ def test_cli_parallel_formats(tmp_path: Path) -> None:
 
 def test_cli_pairs_file_and_sentences(tmp_path: Path) -> None:
     src = tmp_path / "src.txt"
-    src.write_text("The regime fell.\nThe town was quiet.\n", encoding="utf-8")
+    src.write_text("The regime fell.\n\nThe town was quiet.\n", encoding="utf-8")  # a blank line needs no pair
     pairs = tmp_path / "fr.tsv"
     pairs.write_text("The regime fell.\tLe gouvernement est tombé.\nThe town was quiet.\tLa ville était calme.\n")
     proc = run_cli("parallel", str(src), str(pairs), "--to", "fr", "--format", "json", "--system", "deepl")
@@ -291,6 +291,7 @@ def test_cli_pairs_file_and_sentences(tmp_path: Path) -> None:
     (shift,) = doc["analysis"]["paths"][0]["shifts"]
     assert doc["paths"][0]["name"] == "en>fr (deepl)" and shift["status"] == "variant"
     assert shift["frame_change"] == "softened"
+    assert doc["paths"][0]["hops"][0]["segments"] == ["Le gouvernement est tombé.", "", "La ville était calme."]
     running = tmp_path / "fr.txt"
     running.write_text("Le gouvernement est tombé. La ville était calme.\n", encoding="utf-8")
     source = tmp_path / "running.txt"

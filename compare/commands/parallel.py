@@ -128,7 +128,6 @@ def _run(
     from ..errors import ArgumentValueError
     from ..lexicon import Lexicon
     from ..parallel import build_result, pair_texts
-    from ..roundtrip import run_path
     from ..text import read_text
 
     if len(to) != len(translations):
@@ -178,13 +177,7 @@ def _run(
             from ..parallel import check_target_lang
 
             target = check_target_lang(code, base.source_lang, lex)
-            paths_by_index[k] = run_path(
-                base.segments,
-                base.source_lang,
-                [(target, f"file:{path}")],
-                cache=False,
-                system=_system_name(path, system, k),
-            )
+            paths_by_index[k] = _pairs_path(base, target, path, _system_name(path, system, k))
     assert base is not None
     names = [p.name for p in paths_by_index.values()]
     if len(set(names)) != len(names):
@@ -194,6 +187,29 @@ def _run(
     result = replace(base, paths=tuple(paths_by_index[k] for k in sorted(paths_by_index)))
     result = analyse(result, lexicon=lex, metrics=None, resamples=resamples, seed=seed)
     return result, extra
+
+
+def _pairs_path(base: Any, target: str, path: str, system: str) -> Any:
+    """The one-hop path of a .tsv/.jsonl file of pairs: each non-empty source line looked up in it (an
+    empty source line needs no translation and gets an empty one)."""
+    from dataclasses import replace
+
+    from ..results import Segment
+    from ..roundtrip import run_path
+
+    keep = [s for s in base.segments if s.text.strip()]
+    found = run_path(
+        [Segment(id=i, text=s.text, paragraph=s.paragraph, document=s.document) for i, s in enumerate(keep)],
+        base.source_lang,
+        [(target, f"file:{path}")],
+        cache=False,
+        system=system,
+    )
+    hop = found.hops[0]
+    texts = dict(zip((s.id for s in keep), hop.segments))
+    full = tuple(texts.get(s.id, "") for s in base.segments)
+    hop = replace(hop, segments=full, unknown=tuple(() for _ in full), alignment=())
+    return replace(found, hops=(hop,))
 
 
 def _norm(lang: str) -> str:
