@@ -123,6 +123,11 @@ class ParagraphMode(str, Enum):
     line = "line"
 
 
+class RouteMode(str, Enum):
+    direct = "direct"
+    auto = "auto"
+
+
 def _split_langs(ctx: typer.Context, param: typer.CallbackParam, values: list[str] | None) -> list[str] | None:
     """Comma-separated, repeatable language lists; an empty item (``--via ''``, ``--via es,,ca``) is refused."""
     if values is None:
@@ -530,6 +535,15 @@ def roundtrip(
         list[str] | None,
         typer.Option(callback=_split_langs, help="One multi-hop path through these languages in order: es,ca."),
     ] = None,
+    route: Annotated[
+        RouteMode,
+        typer.Option(
+            "--route",
+            help="direct: hops as asked (a pair the backend lacks is an error naming the chain that exists); "
+            "auto: a pivot it cannot reach directly through the fewest hops its pairs allow "
+            "(--via fr: en>es>fr>es>en).",
+        ),
+    ] = RouteMode.direct,
     backend: Backends = None,
     option: BackendOptions = None,
     lexicon: LexiconFiles = None,
@@ -611,6 +625,7 @@ def roundtrip(
                 analyse=False,
                 paragraphs=mode,
                 progress=progress,
+                route=route.value,
             )
         if not no_terms:
             from .analysis import analyse

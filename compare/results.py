@@ -125,9 +125,14 @@ class Signature:
     hops: tuple[HopSignature, ...]
     segmenter: str
     version: str = field(default_factory=_version)
+    #: How the path's hops were found when not as asked: ``auto(en>fr>en)`` (``--route auto`` built
+    #: en>es>fr>es>en for ``--via fr``); ``""`` for a path run as asked.
+    route: str = ""
 
     def __str__(self) -> str:
         parts = [f"path:{self.path}"]
+        if self.route:
+            parts.append(f"route:{self.route}")
         parts += [f"hop{i}:{h.short}" for i, h in enumerate(self.hops, 1)]
         parts += [f"seg:{self.segmenter}", f"version:{self.version}"]
         return "|".join(parts)
@@ -139,7 +144,7 @@ class Signature:
             "hops": [h.to_dict() for h in self.hops],
             "segmenter": self.segmenter,
             "version": self.version,
-        }
+        } | ({"route": self.route} if self.route else {})
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Signature:
@@ -148,6 +153,7 @@ class Signature:
             hops=tuple(HopSignature.from_dict(h) for h in d["hops"]),
             segmenter=d["segmenter"],
             version=d["version"],
+            route=d.get("route", ""),
         )
 
 

@@ -22,6 +22,7 @@ from .cache import TranslationCache
 from .errors import ArgumentValueError
 from .languages import normalize_lang
 from .results import Hop, HopSignature, Path, RoundTrip, Segment, Signature, Translation
+from .routes import plan_routes
 from .text import check_paragraph_mode, documents_paragraph_mode, paragraph_mode, segment_documents, segment_text
 
 CacheLike = TranslationCache | str | FilePath | bool | None
@@ -219,15 +220,18 @@ def make_hop(
     )
 
 
-def make_path(source_lang: str, hops: Sequence[Hop], system: str = "") -> Path:
-    """The :class:`Path` through ``hops`` from ``source_lang``, with its signature."""
+def make_path(source_lang: str, hops: Sequence[Hop], system: str = "", route: str = "") -> Path:
+    """The :class:`Path` through ``hops`` from ``source_lang``, with its signature (``route``: see
+    :func:`compare.routes.plan_routes`)."""
     name = ">".join([source_lang, *(h.lang for h in hops)])
     return Path(
         source_lang=source_lang,
         pivots=tuple(h.lang for h in hops[:-1]),
         backends=tuple(h.backend for h in hops),
         hops=tuple(hops),
-        signature=Signature(path=name, hops=tuple(h.signature for h in hops), segmenter=segmenter_signature()),
+        signature=Signature(
+            path=name, hops=tuple(h.signature for h in hops), segmenter=segmenter_signature(), route=route
+        ),
         system=system,
     )
 
@@ -303,6 +307,7 @@ def _run_path(
     cache: TranslationCache | None,
     system: str = "",
     progress: ProgressCallback | None = None,
+    route: str = "",
     **options: Any,
 ) -> Path:
     src = normalize_lang(source_lang)
@@ -323,7 +328,7 @@ def _run_path(
         done.append(make_hop(backend, current, tgt, translations))
         texts = [t.text for t in translations]
         current = tgt
-    return make_path(src, done, system)
+    return make_path(src, done, system, route)
 
 
 def _check_progress(progress: Any) -> None:
@@ -371,9 +376,15 @@ def roundtrip(
     metrics: Sequence[str] | None = ("bleu", "chrf", "ter"),
     analyse_terms: bool | None = None,
     progress: ProgressCallback | None = None,
+    route: str = "direct",
     **options: Any,
 ) -> RoundTrip:
     """Translate ``text`` into each pivot and back with each backend; with ``analyse``, analyse the result.
+
+    ``route="auto"`` takes a pivot a backend cannot reach directly through the fewest hops its pairs
+    allow (Apertium ``via=["fr"]`` from English runs en>es>fr>es>en, its signature saying
+    ``route:auto(en>fr>en)``); with ``"direct"`` (the default) such a pivot raises
+    :class:`~compare.errors.UnsupportedPairError` naming the chain that exists (see :mod:`compare.routes`).
 
     ``backends`` are specs (``"apertium"``, ``"hf:Helsinki-NLP/opus-mt-en-es"``), ``NAME=SPEC`` strings
     (``"opus=hf:Helsinki-NLP/opus-mt-en-es"``), :class:`~compare.backends.Backend` objects, or a mapping
@@ -425,11 +436,11 @@ def roundtrip(
     loaded = list(zip([name for name, _ in systems], load_backends([spec for _, spec in systems], **options)))
     paths = []
     with open_cache(cache) as store:
-        for name, backend in loaded:
-            for plan in plans:
-                paths.append(
-                    _run_path(segments, src, [(lang, backend) for lang in plan], store, system=name, progress=progress)
-                )
+        routed = [(name, backend, plan_routes(plans, backend, src, route)) for name, backend in loaded]
+        for name, backend, backend_plans in routed:
+            for plan, label in backend_plans:
+                hops = [(lang, backend) for lang in plan]
+                paths.append(_run_path(segments, src, hops, store, system=name, progress=progress, route=label))
     result = RoundTrip(
         source_lang=src, segments=segments, paths=tuple(paths), segmenter=segmenter_signature(), paragraphs=mode
     )
@@ -452,6 +463,7 @@ def roundtrip_documents(
     paragraphs: str = "auto",
     metrics: Sequence[str] | None = ("bleu", "chrf", "ter"),
     progress: ProgressCallback | None = None,
+    route: str = "direct",
     **options: Any,
 ) -> RoundTrip:
     """Round trips of several documents in one batched call: each hop translates every document's
@@ -501,6 +513,7 @@ def roundtrip_documents(
         paragraphs=mode,
         metrics=metrics,
         progress=progress,
+        route=route,
         **options,
     )
 

@@ -173,9 +173,11 @@ def sample_roundtrip(
     """Round trips with every system that can sample run ``samples`` times (seeds ``seed``, ``seed + 1``, …)
     and the others once; each run analysed, and each term's outcomes counted over the runs.
 
-    Arguments are as for :func:`compare.roundtrip`; a :class:`~compare.backends.Backend` object is run
-    as it is, once. A system that cannot sample says so (``SystemSampling.deterministic``): its one
-    translation stands for every sample.
+    Arguments are as for :func:`compare.roundtrip`; a :class:`~compare.backends.Backend` object that can
+    sample is made again with each seed (:meth:`~compare.backends.Backend.with_options`), keeping its
+    other options, unless it was given a ``sample`` seed of its own: then it is run as it is, once. A
+    system that cannot sample says so (``SystemSampling.deterministic``): its one translation stands
+    for every sample.
 
     >>> import compare
     >>> stable = compare.sample_roundtrip("Daesh fled.", via="es", backends="hf", samples=10)  # doctest: +SKIP
@@ -183,7 +185,7 @@ def sample_roundtrip(
     'Daesh → ISIS (variant) in 7 of 10 samples'
     """
     from .analysis import analyse
-    from .backends.base import Backend, load_backend, load_backends
+    from .backends.base import Backend, load_backends
     from .roundtrip import name_systems, roundtrip
 
     if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
@@ -200,12 +202,12 @@ def sample_roundtrip(
     # Options are checked against all systems together (each gets those it declares).
     loaded = load_backends([spec for _, spec in systems], **options)
     for (name, spec), backend in zip(systems, loaded):
-        if isinstance(spec, Backend) or not backend.can_sample:
+        if not backend.can_sample or (isinstance(spec, Backend) and "sample" in spec.options):
             seeds: tuple[int, ...] = ()
             made = [backend]
         else:
             seeds = tuple(range(seed, seed + samples))
-            made = [load_backend(spec, **backend.options, sample=s) for s in seeds]
+            made = [backend.with_options(sample=s) for s in seeds]
         sampling.append(SystemSampling(system=name, deterministic=not seeds, seeds=seeds))
         for one in made:
             run = roundtrip(

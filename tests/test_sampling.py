@@ -77,8 +77,8 @@ def test_cli_samples(tiny_model: Path, tmp_path: Path) -> None:  # noqa: F811
     tsv = _file_backend(tmp_path)
     src = tmp_path / "in.txt"
     src.write_text(TEXT + "\n", encoding="utf-8")
-    base = ("roundtrip", str(src), "--via", "es", "-b", f"tiny=hf:{tiny_model}", "-b", f"ref=file:{tsv}",
-            "--samples", "3", "--seed", "9", "--max-length", "12", "--device", "cpu", "--no-cache")  # fmt: skip
+    base = ("roundtrip", str(src), "--via", "es", "-b", f"tiny=hf:{tiny_model}", "-O", "max_length=12",
+            "-O", "device=cpu", "-b", f"ref=file:{tsv}", "--samples", "3", "--seed", "9", "--no-cache")  # fmt: skip
     proc = run_cli(*base, "--format", "json")
     assert proc.returncode == 0, proc.stderr
     note = "mtcompare: note: ref is deterministic: it translates the same way every time, so it ran once"

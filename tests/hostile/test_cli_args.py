@@ -205,7 +205,7 @@ def test_closed_stdin_is_one_line() -> None:
         (["translate", "-", "--to", "es", "--paragraphs", "lines"], "translate", ["'lines' is not one of"]),
         (["translate", "-"], "translate", ["Missing option '--to'"]),
         (["roundtrip"], "roundtrip", ["Missing argument"]),
-        (["roundtrip", "-", "--batch-size", "0"], "roundtrip", ["'--batch-size'"]),
+        (["roundtrip", "-", "--batch-size", "0"], "roundtrip", ["No such option: --batch-size"]),
     ],
 )
 def test_usage_errors_are_one_line_and_a_hint(args: list[str], command: str, needles: list[str]) -> None:
@@ -261,7 +261,7 @@ def test_timeout_option_reaches_the_backend(tmp_path: Path) -> None:
     slow.chmod(0o755)
     src = tmp_path / "in.txt"
     src.write_text("Hello world.\n", encoding="utf-8")
-    proc = run_cli("translate", str(src), "--to", "es", "-b", f"command:{slow}", "--timeout", "0.5", "--no-cache")
+    proc = run_cli("translate", str(src), "--to", "es", "-b", f"command:{slow}", "-O", "timeout=0.5", "--no-cache")
     assert proc.returncode == 4
     lines = error_lines(proc.stderr)
     assert len(lines) == 1 and "timed out" in lines[0], proc.stderr
