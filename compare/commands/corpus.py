@@ -22,6 +22,7 @@ from ..cli import (
     ParagraphMode,
     Paragraphs,
     Quiet,
+    RouteMode,
     SourceLang,
     _cache_arg,
     _errors,
@@ -161,6 +162,10 @@ def corpus(
     address: Annotated[
         str | None, typer.Option("--address", help="ray: the cluster, auto or ray://HOST:10001.")
     ] = None,
+    route: Annotated[
+        RouteMode,
+        typer.Option("--route", help="direct: hops as asked; auto: an unreachable pivot through the fewest hops."),
+    ] = RouteMode.direct,
     chunk: Annotated[
         int, typer.Option("--chunk-segments", min=1, help="Segments translated together (and cached) at a time.")
     ] = 2048,
@@ -200,6 +205,7 @@ def corpus(
             "metrics": metric_names,
             "analyse": not no_terms,
             "paragraphs": paragraphs.value,
+            "route": route.value,
             "version": __version__,
         }  # fmt: skip
         runner = make_executor(executor.value, loaded, address=address)
@@ -222,6 +228,7 @@ def corpus(
                     paragraphs=paragraphs.value,
                     metrics=metric_names,
                     chunk_segments=chunk,
+                    route=route.value,
                     executor=runner,
                 )
             where = runner.describe()

@@ -35,6 +35,7 @@ from ..roundtrip import (
     plan_paths,
     segmenter_signature,
 )
+from ..routes import plan_routes
 from ..text import check_paragraph_mode, paragraph_mode, segment_text
 from .executor import Executor, LocalExecutor, TranslationJob
 from .reader import Document
@@ -77,6 +78,7 @@ class _PathPlan:
     system: str
     backend: int
     langs: tuple[str, ...]
+    route: str = ""
 
 
 @dataclass
@@ -117,6 +119,7 @@ def pipe(
     analyse: bool = True,
     paragraphs: str = "auto",
     metrics: Sequence[str] | None = ("bleu", "chrf", "ter"),
+    route: str = "direct",
     chunk_segments: int = CHUNK_SEGMENTS,
     executor: Executor | None = None,
     progress: ProgressCallback | None = None,
@@ -128,7 +131,8 @@ def pipe(
     :class:`~compare.corpus.Document`, ``(id, text)`` or ``(id, text, lang)`` pairs, or
     ``{"id": ..., "text": ..., "lang": ...}`` dicts; a document without a language is in
     ``source_lang``. Empty documents are skipped. The other arguments are as for
-    :func:`compare.roundtrip`; ``executor`` runs the translations elsewhere (the ``ray`` executor of
+    :func:`compare.roundtrip` (``route="auto"`` reaches a pivot the backend cannot reach directly
+    through its other pairs); ``executor`` runs the translations elsewhere (the ``ray`` executor of
     :func:`compare.corpus.make_executor`), by default on threads of this process.
 
     >>> import compare
@@ -154,19 +158,33 @@ def pipe(
 
     metric_names = _check_metric_names(metrics)
     src = normalize_lang(source_lang)
-    plan_paths(src, via, chain)  # refuses a bad plan now, before any document is read
     loaded = load_backends([spec for _, spec in systems], **options)
+    for backend in loaded:  # refuses a bad plan or a missing pair now, before any document is read
+        plan_routes(plan_paths(src, via, chain), backend, src, route)
     names = [name for name, _ in systems]
     runner = executor if executor is not None else LocalExecutor(loaded)
     try:
         with open_cache(cache) as store:
             stream = _Translator(
-                as_documents(documents), src, via, chain, names, loaded, store, runner, paragraphs, chunk_segments
+                as_documents(documents),
+                src,
+                via,
+                chain,
+                names,
+                loaded,
+                store,
+                runner,
+                paragraphs,
+                chunk_segments,
+                route,
             )
             finished_docs = finished_segments = 0
             for chunk in stream.chunks(progress):
                 for index, (doc, lang, segments, mode) in enumerate(chunk.documents):
-                    paths = [make_path(lang, chunk.hops[(index, k)], plan.system) for k, plan in stream.plans(lang)]
+                    paths = [
+                        make_path(lang, chunk.hops[(index, k)], plan.system, plan.route)
+                        for k, plan in stream.plans(lang)
+                    ]
                     result = RoundTrip(
                         source_lang=lang,
                         segments=segments,
@@ -203,6 +221,7 @@ class _Translator:
         executor: Executor,
         paragraphs: str,
         chunk_segments: int,
+        route: str = "direct",
     ) -> None:
         self.documents = documents
         self.source_lang = source_lang
@@ -212,6 +231,7 @@ class _Translator:
         self.executor = executor
         self.paragraphs = paragraphs
         self.chunk_segments = chunk_segments
+        self.route = route
         self._plans: dict[str, list[tuple[int, _PathPlan]]] = {}
         self._signatures: dict[tuple[int, str, str], HopSignature] = {}
         #: The hop stages run on threads: the cache and the counts are used by one at a time.
@@ -225,8 +245,8 @@ class _Translator:
             plans = plan_paths(lang, self.via, self.chain)
             numbered = []
             for b, name in enumerate(self.names):
-                for plan in plans:
-                    numbered.append((len(numbered), _PathPlan(name, b, tuple(plan))))
+                for plan, label in plan_routes(plans, self.backends[b], lang, self.route):
+                    numbered.append((len(numbered), _PathPlan(name, b, tuple(plan), label)))
             self._plans[lang] = numbered
         return self._plans[lang]
 
