@@ -43,6 +43,14 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
+# Debian's apertium-eo-es and apertium-eo-ca put their data where their own modes do not look
+# (es-eo.mode reads /usr/share/apertium/apertium-eo-es); a link makes es→eo and ca→eo work.
+for pair in es-eo:eo-es ca-eo:eo-ca; do
+  have=/usr/share/apertium/apertium-${pair%%:*}
+  want=/usr/share/apertium/apertium-${pair##*:}
+  if [ -d "$have" ] && [ ! -e "$want" ]; then $SUDO ln -s "$have" "$want"; fi
+done
+
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv" >&2
   "$PYTHON" -m venv .venv
