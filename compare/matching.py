@@ -44,7 +44,7 @@ import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from .lexicon import Form, Lexicon, frame_rank
 
@@ -387,19 +387,44 @@ class _Profile:
     han: bool = False
 
 
+#: How many languages' lemmatiser dictionaries are held as Python dicts (fast lookups, about 25 MB for
+#: English and 100–200 MB for Spanish, Russian or German). The languages a run loads after these
+#: (an analysis over many languages) are read from simplemma's compressed stream instead: the same
+#: entries in a tenth of the memory or less, each lookup several times slower.
+FAST_LEMMA_LANGUAGES = 4
+
+
 @lru_cache(maxsize=1)
 def _lemmatizer() -> Any:
     """One simplemma lemmatizer whose dictionary cache holds every language we lemmatise.
 
     simplemma's module-level ``lemmatize`` keeps 8 dictionaries; a run over more languages would
-    reload one from disk (half a second) on every switch.
+    reload one from disk (half a second) on every switch. A language's dictionary is loaded when a
+    word of it is first lemmatised: only the languages a run uses are in memory, the first
+    :data:`FAST_LEMMA_LANGUAGES` as dicts, any further ones as compressed streams.
     """
     from simplemma import Lemmatizer
     from simplemma.strategies import DefaultStrategy
     from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+    from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
 
-    factory = DefaultDictionaryFactory(cache_max_size=64)
-    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
+    class _Bounded(DefaultDictionaryFactory):
+        """simplemma's dict-backed dictionaries for the first languages, its stream-backed ones after."""
+
+        __slots__ = ("_fast",)
+
+        def __init__(self) -> None:
+            super().__init__(cache_max_size=64)
+            self._fast = 0
+
+        def _get_dictionary_uncached(self, lang: str) -> Any:
+            if self._fast < FAST_LEMMA_LANGUAGES:
+                found = super()._get_dictionary_uncached(lang)
+                self._fast += 1
+                return found
+            return StreamMap(lang)
+
+    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=_Bounded()))
 
 
 @lru_cache(maxsize=64)
@@ -483,9 +508,9 @@ def _shared_prefix(a: str, b: str) -> int:
     return n
 
 
-@dataclass(frozen=True)
-class _Word:
-    """One word, of a text or of a form, with everything needed to compare it."""
+class _Word(NamedTuple):
+    """One word, of a text or of a form, with everything needed to compare it (immutable; a named
+    tuple rather than a frozen dataclass because one is made for every distinct word read)."""
 
     surface: str  # NFKC, case kept: what a case-sensitive form compares
     base: str  # folded
@@ -766,6 +791,8 @@ class Matcher:
             self._add(self._compile(phrase, None))
         self._starts: dict[str, tuple[tuple[_Entry, int], ...]] = {}
         self._compound_hits: dict[str, _Entry | None] = {}
+        self._variant_keys = any(k.startswith("\1") for k in self._index)
+        self._skeleton_keys = any(k.startswith("\2") for k in self._index)
         #: ``(concept, form text)`` of the forms marked ``watch: false`` (what a term may have become).
         self.unwatched_forms = frozenset((f.concept, f.text) for f in lexicon.forms(self.lang) if not f.watch)
 
@@ -838,7 +865,11 @@ class Matcher:
             self._starts.clear()
         w = self._morph.word(token)
         seen: dict[int, _Entry] = {}
-        fuzzy = {"\1" + k for k in w.keys} | {"\2" + sk for k in w.keys if (sk := _skeleton(k))}
+        fuzzy: set[str] = set()
+        if self._variant_keys:  # names indexed by their spellings one swap away (Deash)
+            fuzzy.update("\1" + k for k in w.keys)
+        if self._skeleton_keys:  # names indexed by their Arabic-script skeleton
+            fuzzy.update("\2" + sk for k in w.keys if (sk := _skeleton(k)))
         for key in (*w.keys, "\0" + w.stem if w.stem else "", *fuzzy):
             for entry in self._index.get(key, ()):
                 seen.setdefault(id(entry), entry)

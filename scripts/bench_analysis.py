@@ -13,12 +13,16 @@ as JSON. Each repeat then runs in a fresh process, pinned to one core where the 
 * ``terms + statistics``: ``compare.analyse(result, metrics=None)`` (adds the bootstrap CIs);
 * ``everything``: ``compare.analyse(result)`` with the default metrics (BLEU, chrF++, TER).
 
-The target, at least 5,000 segments/s on one core, is for ``terms``. Peak RSS is the child's
-``ru_maxrss``; a second kind of child loads the lemmatiser dictionaries of every language the lexicon
-covers, for comparison. A digest of the analysis (shifts and scores, not the signature) is printed so
-that two checkouts can be compared for identical results.
+The target, at least 5,000 segments/s on one core, is for ``terms``; rates are segments per CPU
+second of the pinned process (its wall time also shows, and suffers when other jobs share the
+machine). Peak RSS is the child's ``ru_maxrss``. A second kind of child builds a matcher for every
+language the lexicon covers (their lemmatiser dictionaries load), for comparison; a third analyses the
+corpus repeated ``--scale`` times (default 10) once, metrics included, for its peak RSS. A digest of
+the analysis (shifts, scores and statistics, not the signature) is printed so that two checkouts can
+be compared for identical results (``--baseline DIR``: another checkout measured in the same run).
 
-    .venv/bin/python scripts/bench_analysis.py [--file FILE] [--pivot es] [--repeat 3] [--json out.json]
+    .venv/bin/python scripts/bench_analysis.py [--file FILE] [--pivot es] [--repeat 3] [--scale 10]
+        [--baseline DIR] [--json out.json]
 
 ``--code-root DIR`` imports ``compare`` from another checkout (e.g. a ``git worktree`` of an older
 commit) to measure it the same way.
@@ -36,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -115,17 +120,19 @@ def child(saved: Path) -> None:
 
 
 def record_dictionary_loads() -> list[str]:
-    """A list that fills with the language of each simplemma dictionary read from disk (in order)."""
-    from simplemma.strategies.dictionaries import dictionary_factory
+    """A list that fills with the language of each simplemma dictionary read from disk (in order),
+    held as a dict or as a compressed stream (both read it through ``_read_decompressed``)."""
+    from simplemma.strategies.dictionaries import dictionary_factory, stream_dictionary_factory
 
     loaded: list[str] = []
-    load = dictionary_factory._load_dictionary_from_disk
+    read = dictionary_factory._read_decompressed
 
     def recording(langcode: str) -> Any:
         loaded.append(langcode)
-        return load(langcode)
+        return read(langcode)
 
-    dictionary_factory._load_dictionary_from_disk = recording
+    dictionary_factory._read_decompressed = recording
+    stream_dictionary_factory._read_decompressed = recording
     return loaded
 
 
@@ -140,6 +147,48 @@ def child_all_languages() -> None:
     for lang in langs:
         compare.find_terms("The regime and the terrorists.", lang, lexicon)
     print(json.dumps({"languages": langs, "lemmatiser_languages": loaded, "peak_rss_mb": peak_rss_mb()}))
+
+
+def child_scaled(saved: Path, scale: int) -> None:
+    """In a fresh process: the whole analysis (metrics included) of the saved result with its segments
+    repeated ``scale`` times; print the time and peak RSS as JSON."""
+    pin()
+    import compare
+    from compare.results import Hop
+
+    result = compare.RoundTrip.from_dict(json.loads(saved.read_text(encoding="utf-8")))
+    count = len(result.segments)
+    segments = [
+        replace(s, id=k * count + s.id, document=f"{s.document}#{k}") for k in range(scale) for s in result.segments
+    ]
+
+    def repeated(hop: Hop) -> Hop:
+        return replace(
+            hop,
+            segments=tuple(hop.segments) * scale,
+            unknown=tuple(hop.unknown) * scale,
+            alignment=tuple(hop.alignment) * scale,
+        )
+
+    paths = tuple(replace(p, hops=tuple(repeated(h) for h in p.hops)) for p in result.paths)
+    bigger = replace(result, segments=tuple(segments), paths=paths)
+    rss_before = peak_rss_mb()
+    w, c = time.perf_counter(), time.process_time()
+    analysed = compare.analyse(bigger)
+    wall, cpu = time.perf_counter() - w, time.process_time() - c
+    print(
+        json.dumps(
+            {
+                "scale": scale,
+                "segments": len(segments),
+                "shifts": len(analysed.analysis.shifts),
+                "wall_s": wall,
+                "cpu_s": cpu,
+                "peak_rss_mb_before": rss_before,
+                "peak_rss_mb": peak_rss_mb(),
+            }
+        )
+    )
 
 
 def prepare(file: Path, pivot: str, work: Path) -> Path:
@@ -245,7 +294,14 @@ def main() -> None:
     )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-all", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--scale", type=int, default=10, help="also analyse the corpus repeated this many times, once (0: skip)"
+    )
+    parser.add_argument("--child-scale", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child is not None and args.child_scale:
+        child_scaled(args.child, args.child_scale)
+        return
     if args.child is not None:
         child(args.child)
         return
@@ -260,6 +316,9 @@ def main() -> None:
         if args.baseline is not None:
             base.append(run_child(["--child", str(saved)], args.baseline))
     every = run_child(["--child-all"], args.code_root)
+    scaled = None
+    if args.scale > 1:
+        scaled = run_child(["--child", str(saved), "--child-scale", str(args.scale)], args.code_root)
     segments = runs[0]["segments"]
     print(
         f"{segments:,} segments from {args.file.name}, en>{args.pivot}>en (apertium), median of {args.repeat} "
@@ -274,6 +333,12 @@ def main() -> None:
         f"every lexicon language's matcher loaded ({len(every['languages'])} languages, "
         f"{len(every['lemmatiser_languages'])} lemmatiser dictionaries): peak RSS {every['peak_rss_mb']:.0f} MB"
     )
+    if scaled is not None:
+        print(
+            f"the corpus repeated {scaled['scale']} times ({scaled['segments']:,} segments, one run, metrics "
+            f"included): {scaled['segments'] / scaled['cpu_s']:,.0f} segments per CPU second, peak RSS "
+            f"{scaled['peak_rss_mb']:.0f} MB ({scaled['peak_rss_mb_before']:.0f} MB with the result read)"
+        )
     if base and (base[0]["digest_terms"], base[0]["digest_full"]) != (runs[0]["digest_terms"], runs[0]["digest_full"]):
         print("WARNING: the baseline's analysis differs from this checkout's")
     if args.json:
@@ -294,6 +359,7 @@ def main() -> None:
                     "terms_segments_per_cpu_s": segments / med["terms"]["cpu_s"],
                     "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
                     "all_languages": every,
+                    "scaled": scaled,
                     "runs": runs,
                     "baseline": {"median": summarise(base), "runs": base} if base else None,
                 },

@@ -86,11 +86,14 @@ print(json.dumps({k: v for k, v in spent.items() if k.startswith("compare.comman
 """
 
 
-def discovery(env: dict[str, str]) -> dict[str, float]:
-    """Seconds spent importing each command module that ``compare.cli`` finds at start-up (one run;
-    ``importlib.import_module`` timed around each)."""
-    out = subprocess.run([sys.executable, "-c", _DISCOVERY], env=env, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def discovery(env: dict[str, str], repeat: int) -> dict[str, float]:
+    """Seconds spent importing each command module that ``compare.cli`` finds at start-up
+    (``importlib.import_module`` timed around each; the median of ``repeat`` fresh processes)."""
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", _DISCOVERY], env=env, capture_output=True, text=True, check=True)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return {name: statistics.median(r.get(name, 0.0) for r in runs) for name in runs[0]}
 
 
 def machine() -> str:
@@ -136,11 +139,11 @@ def main() -> None:
     top = sorted(rows, key=lambda r: r[2], reverse=True)[: args.top]
     for name, own, cumulative in top:
         print(f"  {name:52} {cumulative:7.3f}  (self {own:.3f})")
-    found = discovery(env)
+    found = discovery(env, args.repeat)
     discovered = sum(found.values())
     each = ", ".join(f"{n.rsplit('.', 1)[1]} {c:.3f}" for n, c in found.items()) or "none"
     print(
-        f"command modules that compare/cli.py discovers in compare/commands/ and imports at start-up: "
+        f"command modules that compare/cli.py discovers in compare/commands/ and imports at start-up (median): "
         f"{len(found)}, {discovered:.3f} s ({each})"
     )
     if args.json:

@@ -123,6 +123,32 @@ def test_score_path_per_segment_document_and_path() -> None:
     assert mt.MetricScore.from_dict(as_json["corpus"][0]) == scores.corpus[0]
 
 
+def test_score_path_equals_sacrebleu_segment_by_segment_and_document_by_document() -> None:
+    """Each metric's statistics are extracted once and reused; every score equals sacrebleu's own call."""
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    sources, backs = SOURCES + SOURCES[:3], BACKS + POOR[:3]
+    documents = ["a", "b", "a", "c", "b", "a", "c", "c", "a"]
+    scores = score_path(sources, backs, documents=documents)
+    for i, segment in enumerate(scores.segments):
+        for got, metric in zip(segment.scores, (BLEU(effective_order=True), CHRF(word_order=2), TER())):
+            want = metric.sentence_score(backs[i], [sources[i]])
+            assert (got.score, got.details, got.signature) == (
+                float(want.score),
+                want.format(),
+                str(metric.get_signature()),
+            )
+    for document in scores.documents:
+        rows = [i for i, d in enumerate(documents) if d == document.document]
+        for got, metric in zip(document.scores, (BLEU(), CHRF(word_order=2), TER())):
+            want = metric.corpus_score([backs[i] for i in rows], [[sources[i] for i in rows]])
+            assert (got.score, got.details, got.signature) == (
+                float(want.score),
+                want.format(),
+                str(metric.get_signature()),
+            )
+
+
 def test_language_picks_bleu_tokenizer_as_the_command_line_does() -> None:
     (bleu,) = corpus_scores(["我们去北京。"], ["我们去上海。"], metrics="bleu", lang="zh-Hans")
     assert "tok:zh" in bleu.signature
