@@ -4,7 +4,9 @@ Both run on the same file (the 1,932 NTREX English sentences by default), side b
 each in a fresh process, repeated and interleaved; the table shows the median wall times and their
 ratio. mtcompare runs ``compare.roundtrip(lines, "en", via=[pivot], cache=False)`` with the analysis
 (term matching, alignment, classification, BLEU/chrF++/TER), its process timed from start to exit;
-its own split (import, translation, analysis) is shown below. The bare pipeline is
+its own split (import, translation, analysis) is shown below. ``mtcompare corpus`` runs the same
+sentences as documents (NTREX's own 119, else 16 lines each), its chunks pipelined hop by hop with the
+analysis alongside, also without a cache. The bare pipeline is
 ``apertium eng-spa < FILE | apertium spa-eng``, the two processes running at once as a shell runs them.
 
     .venv/bin/python scripts/bench_roundtrip.py [--file FILE] [--pivot es] [--repeat 3] [--json out.json]
@@ -22,6 +24,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,6 +67,33 @@ def run_mtcompare(file: Path, pivot: str, metrics: str, code_root: Path | None) 
     out = subprocess.run(argv, capture_output=True, text=True, env=env, check=True)
     wall = time.perf_counter() - started
     return wall, json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def corpus_file(file: Path, work: Path) -> Path:
+    """The lines of ``file`` as a JSON Lines corpus: NTREX's own documents for the NTREX file, else 16 lines each."""
+    lines = [ln for ln in file.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    ids_file = file.parent / "DOCUMENT_IDS.tsv"
+    ids = ids_file.read_text(encoding="utf-8").splitlines() if ids_file.is_file() else []
+    if len(ids) != len(lines):
+        ids = [f"doc{i // 16:04d}" for i in range(len(lines))]
+    docs: dict[str, list[str]] = {}
+    for doc_id, line in zip(ids, lines):
+        docs.setdefault(doc_id, []).append(line)
+    path = work / "corpus.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for doc_id, doc_lines in docs.items():
+            fh.write(json.dumps({"id": doc_id, "text": "\n".join(doc_lines)}, ensure_ascii=False) + "\n")
+    return path
+
+
+def run_corpus(corpus: Path, pivot: str, metrics: str, work: Path) -> float:
+    """``mtcompare corpus`` on the same sentences as documents: chunks pipelined hop by hop, analysis alongside."""
+    out = work / f"out-{time.monotonic_ns()}"
+    argv = [sys.executable, "-m", "compare", "corpus", str(corpus), "--via", pivot, "-o", str(out)]
+    argv += ["--no-cache", "-q", "--metrics", metrics]
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
+    return time.perf_counter() - started
 
 
 def run_bare(file: Path, forward: str, back: str) -> float:
@@ -110,12 +140,17 @@ def main() -> None:
     back = backend.hop_signature(args.pivot, "en").model
     bare: list[float] = []
     ours: list[float] = []
+    corpus_runs: list[float] = []
     splits: list[dict[str, float]] = []
-    for _ in range(args.repeat):  # interleaved, so that a busy moment of the machine hits both
-        bare.append(run_bare(args.file, forward, back))
-        wall, split = run_mtcompare(args.file, args.pivot, args.metrics, args.code_root)
-        ours.append(wall)
-        splits.append(split)
+    with tempfile.TemporaryDirectory(prefix="mtcompare-bench-") as tmp:
+        corpus = corpus_file(args.file, Path(tmp))
+        for _ in range(args.repeat):  # interleaved, so that a busy moment of the machine hits all
+            bare.append(run_bare(args.file, forward, back))
+            wall, split = run_mtcompare(args.file, args.pivot, args.metrics, args.code_root)
+            ours.append(wall)
+            splits.append(split)
+            if args.code_root is None:
+                corpus_runs.append(run_corpus(corpus, args.pivot, args.metrics, Path(tmp)))
     med_bare, med_ours = statistics.median(bare), statistics.median(ours)
     split = {k: statistics.median(s[k] for s in splits) for k in ("import_s", "translate_s", "analyse_s")}
     rows: list[tuple[str, float | None, float | None]] = [
@@ -126,6 +161,9 @@ def main() -> None:
         ("  of which: translation (2 hops)", split["translate_s"], split["translate_s"] / med_bare),
         ("  of which: analysis", split["analyse_s"], split["analyse_s"] / med_bare),
     ]
+    if corpus_runs:
+        med_corpus = statistics.median(corpus_runs)
+        rows.append(("mtcompare corpus (the same lines as documents)", med_corpus, med_corpus / med_bare))
     segments = splits[0]["segments"]
     print(f"{segments:,} segments from {args.file.name}, median of {args.repeat} runs; {machine()}")
     print(f"compare imported from {Path(splits[0]['compare_file']).parent.parent}")
@@ -151,6 +189,7 @@ def main() -> None:
                     "median_bare_s": med_bare,
                     "median_mtcompare_s": med_ours,
                     "ratio": med_ours / med_bare,
+                    "mtcompare_corpus_s": corpus_runs,
                 },
                 indent=2,
             )
