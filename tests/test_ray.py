@@ -30,7 +30,7 @@ import pytest
 
 import compare
 from compare.corpus.executor import LocalExecutor, TranslationJob, make_executor
-from compare.errors import ArgumentValueError, BackendUnavailableError
+from compare.errors import ArgumentValueError, BackendUnavailableError, UnsupportedPairError
 
 ray = pytest.importorskip("ray", reason="the ray extra is not installed")
 
@@ -220,6 +220,8 @@ def test_ray_executor_matches_local(ray_cluster: Cluster, apertium) -> None:  # 
         assert executor.name == "ray"
         assert executor.run(jobs) == expected
         assert executor.run([]) == []
+        with pytest.raises(UnsupportedPairError, match="apertium has no pair en→ja"):  # the backend's own error
+            executor.run([TranslationJob(0, "en", "ja", ("The house is big.",))])
         summary = executor.describe()
         assert "\n" not in summary
         assert summary.startswith(
@@ -337,9 +339,9 @@ def test_resources_the_cluster_lacks_are_one_line(ray_cluster: Cluster, apertium
     with pytest.raises(BackendUnavailableError) as info:
         RayExecutor([apertium], address=ray_cluster.address, num_cpus=3)
     assert str(info.value) == (
-        "no node of the Ray cluster has 3 CPUs free for apertium; the cluster has 1 node, 2 CPUs, 0 GPUs"
+        "no node of the Ray cluster has 3 CPUs for an actor of apertium; the cluster has 1 node, 2 CPUs, 0 GPUs"
     )
-    with pytest.raises(BackendUnavailableError, match="1 GPU free for apertium"):
+    with pytest.raises(BackendUnavailableError, match="1 CPU and 1 GPU for an actor of apertium"):
         RayExecutor([apertium], address=ray_cluster.address, num_gpus={"apertium": 1})
     assert not ray.is_initialized()
     with pytest.raises(ArgumentValueError, match="num_cpus must be a number ≥ 0"):
@@ -382,7 +384,7 @@ def test_shards_are_contiguous_and_cover_every_text() -> None:
 # --- the corpus command -----------------------------------------------------------------------------
 
 
-def _ntrex_documents(path: Path, lines_per_document: int = 3, count: int = 200) -> Path:
+def _ntrex_documents(path: Path, count: int = 200, lines_per_document: int = 3) -> Path:
     """NTREX English as JSON Lines: each NTREX document's sentences cut into documents of a few lines."""
     ids = (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
     lines = NTREX_EN.read_text(encoding="utf-8").splitlines()
@@ -454,6 +456,36 @@ def test_corpus_command_on_ray_gives_the_local_output(ray_cluster: Cluster, tmp_
     ours, theirs = _folder(tmp_path / "local"), _folder(tmp_path / "ray")
     assert set(ours) == set(theirs) and "documents.jsonl" in ours
     assert len(ours["documents.jsonl"].splitlines()) == 200
+    for name in ours:
+        assert ours[name] == theirs[name], name
+
+
+@needs_ntrex
+def test_interrupted_ray_driver_resumes(ray_cluster: Cluster, tmp_path: Path) -> None:
+    """The driver killed (SIGKILL) once some documents are written, then run again: it resumes, and the
+    folder is the one an uninterrupted local run writes; the dead driver's actors are gone."""
+    source = _ntrex_documents(tmp_path / "docs.jsonl", count=150)
+    common = [str(source), "--via", "es", "--no-cache", "--no-terms", "--chunk-segments", "60"]
+    local = _corpus(*common, "-o", str(tmp_path / "local"))
+    assert local.returncode == 0, local.stderr
+    out = tmp_path / "ray"
+    ray_args = [*common, "-o", str(out), "--executor", "ray", "--address", ray_cluster.address]
+    documents = out / "documents.jsonl"
+    with _corpus_process(*ray_args) as run:
+        while run.poll() is None:
+            if documents.exists() and documents.read_bytes().count(b"\n") >= 20:
+                run.kill()
+                break
+            time.sleep(0.01)
+        run.communicate(timeout=900)
+    written = documents.read_bytes().count(b"\n")
+    assert 20 <= written < 150, "the run ended before it could be interrupted"
+    _wait_for(lambda: not ray_cluster.actor_processes(), 120, "the dead driver's actors to go")
+    again = _corpus(*ray_args)
+    assert again.returncode == 0, again.stderr
+    assert f"{written} of them from an earlier run" in again.stderr
+    ours, theirs = _folder(tmp_path / "local"), _folder(out)
+    assert set(ours) == set(theirs)
     for name in ours:
         assert ours[name] == theirs[name], name
 

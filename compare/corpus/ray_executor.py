@@ -189,7 +189,7 @@ class RayExecutor:
                 raise BackendUnavailableError(
                     f"no node of the Ray cluster has {_amount(self.num_cpus, 'CPU')}"
                     + (f" and {_amount(gpus, 'GPU')}" if gpus else "")
-                    + f" free for {backend.spec}; the cluster has {_cluster_line(nodes)}"
+                    + f" for an actor of {backend.spec}; the cluster has {_cluster_line(nodes)}"
                 )
             for node in fitting:
                 node_cpus = int(node.get("Resources", {}).get("CPU", 1)) or 1
@@ -273,7 +273,8 @@ class RayExecutor:
         return results
 
     def describe(self) -> str:
-        """``ray (auto): 2 nodes, 16 CPUs, 1 GPU; 3 actors (apertium: 2 on 2 nodes, hf:…: 1 with 1 GPU)``."""
+        """One line: ``ray (auto): 2 nodes, 16 CPUs, 1 GPU; 3 actors (apertium: 2 on 2 nodes, 1 CPU each,
+        8 calls at once; hf:…: 1 on 1 node, 1 CPU + 1 GPU each)``."""
         try:
             ray = _import_ray()
             nodes = [n for n in ray.nodes() if n.get("Alive")] if ray.is_initialized() else []
