@@ -167,7 +167,8 @@ def installed_modes() -> dict[tuple[str, str], str]:
 
     A mode whose files are missing is left out (:func:`mode_missing_files`): Debian's apertium-eo-es and
     apertium-eo-ca install their data under ``apertium-es-eo`` and ``apertium-ca-eo`` while their
-    modes read ``apertium-eo-es`` and ``apertium-eo-ca``, so ``es-eo`` and ``ca-eo`` cannot run.
+    modes read ``apertium-eo-es`` and ``apertium-eo-ca``, so ``es-eo`` and ``ca-eo`` cannot run until
+    those are linked (``scripts/setup.sh`` does it).
     """
     return mode_pairs(m for m in listed_modes() if not mode_missing_files(m))
 
