@@ -266,8 +266,11 @@ class HFBackend(Backend):
         try:
             if switch:
                 model.set_attn_implementation("eager")
+            # The encoder-decoder without its output layer: the attention is wanted, not the logits
+            # (the vocabulary projection of every position would cost a quarter of generation's).
+            base = getattr(model, "base_model", None) or model
             with torch.inference_mode():
-                out = model(
+                out = base(
                     input_ids=inputs["input_ids"],
                     attention_mask=inputs["attention_mask"],
                     decoder_input_ids=ids,
