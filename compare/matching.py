@@ -810,11 +810,16 @@ class Matcher:
             agreeing = (
                 form is not None and arabic and bool(tokens) and _fold(tokens[0], False) not in _AR_QUASI_PREFIXES
             )
+            # In an agglutinative language only the last word of a noun phrase inflects (askeri varlığı,
+            # terör örgütünün): a form's earlier words match as written, so Türk askerinin varlığı (the
+            # Turkish soldier's presence) is no askeri varlık reached through the stem asker.
+            fixed = form is not None and self._morph.profile.lang in _AGGLUTINATIVE
+            inflects = [inflect and not cs and not (fixed and k < len(tokens) - 1) for k in range(len(tokens))]
             return tuple(
                 _FormWord(
-                    self._morph.word(tok, in_form=True, inflect=inflect and not cs, name=name),
+                    self._morph.word(tok, in_form=True, inflect=inflects[k], name=name),
                     cs,
-                    inflect and not cs,
+                    inflects[k],
                     name and len(tok) >= 4,
                     no_preposition=form is None and k > 0 and bool(self._morph.profile.prepositions),
                     agrees=agreeing and k > 0 and _definite(_fold(tok, False)) == first_definite,

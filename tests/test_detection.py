@@ -504,4 +504,66 @@ def test_exclusion_with_a_gap_leaves_the_words_between() -> None:
     takes 所谓 and 就是 only, and a term between them is still found."""
     found = find_terms("所谓“伊斯兰国”，就是2014年宣布建国的极端组织", "zh")
     assert pairs(found) == [("伊斯兰国", "isis"), ("极端组织", "takfiri")]
-    assert pairs(find_terms("the administration of humanitarian aid by the government", "en")) == [("government", "regime")]
+    assert pairs(find_terms("the administration of humanitarian aid by the government", "en")) == [
+        ("government", "regime")
+    ]
+
+
+# --- batch 5's classes (tests/data/detection, batch 5): wording and senses, each with its near miss ---
+
+BATCH5_WORDING = [
+    # the Arabic verb of occupation, in its persons and with its object pronoun
+    ("ar", "القوات التي احتلت مدينة عفرين عام 2018", [("احتلت", "occupation")]),
+    ("ar", "انسحاب الجيش من الأراضي التي يحتلها في الجنوب", [("يحتلها", "occupation")]),
+    ("ar", "واحتلوا القرى الحدودية", [("واحتلوا", "occupation")]),
+    # the armed opposition: the fighters named neutrally, as Chinese 反对派武装
+    ("ar", "قاتلت المعارضة المسلحة في ريف دمشق", [("المعارضة المسلحة", "terrorist")]),
+    ("en", "fighters of the armed opposition in Idlib", [("armed opposition", "terrorist")]),
+    ("ru", "экстремистская группировка и вооруженная оппозиция",
+     [("экстремистская", "takfiri"), ("вооруженная оппозиция", "terrorist")]),
+    # Turkish: the head of a phrase inflects, its modifier does not
+    ("tr", "ABD'nin askeri varlığını sürdürmesi", [("askeri varlığını", "occupation")]),
+    ("tr", "terör örgütünün üyeleri", [("terör örgütünün", "terrorist")]),
+    # military juntas in the Iberian languages (bare junta, xunta is a board)
+    ("es", "la junta militar de Birmania", [("junta militar", "regime")]),
+    ("ca", "la junta militar birmana", [("junta militar", "regime")]),
+    ("gl", "a xunta militar de Myanmar", [("xunta militar", "regime")]),
+    # Spanish possessive + occupation of a place (su ocupación alone is a job)
+    ("es", "Israel mantiene su ocupación ilegal de Cisjordania", [("su ocupación ilegal", "occupation")]),
+    # Kurmanji dewlet for a government, singular and plural (dewletên biyanî: foreign governments)
+    ("kmr", "dewleta Iraqê û dewletên biyanî", [("dewleta", "regime"), ("dewletên", "regime")]),
+    # Sorani singular after a number is the noun, gunman
+    ("ckb", "پێنج چەکداری داعش کوژران", [("پێنج چەکداری", "terrorist"), ("داعش", "isis")]),
+    ("ckb", "سێ چەکدار دەستگیر کران", [("سێ چەکدار", "terrorist")]),
+    # Hebrew military presence with a possessive ending
+    ("he", "רוסיה הגדילה את נוכחותה הצבאית", [("נוכחותה הצבאית", "occupation")]),
+    ("he", "חמושים פתחו באש", [("חמושים", "terrorist")]),
+    ("zh", "美国所谓的“民主”", [("所谓", "so_called")]),
+    ("en", "a terror attack in Kabul", [("terror attack", "terrorism")]),
+]  # fmt: skip
+
+BATCH5_OTHER_SENSES = [
+    ("ar", "احتلت الشركة المرتبة الثالثة عالمياً"),  # to rank
+    ("ar", "يحتل الملف النووي مكانة بارزة في المحادثات"),  # to hold a place
+    ("tr", "Türk askerinin varlığı tartışılıyor"),  # the soldier's presence is no askeri varlık
+    ("tr", "taraftarlar tribünleri işgal etti"),  # fans took the stands
+    ("de", "das Trainingsregime und das Visaregime"),
+    ("es", "preguntado por su ocupación, dijo ser carpintero"),
+    ("gl", "o réxime de visitas"),
+    ("kmr", "Kurd dixwazin dewleteke serbixwe ava bikin"),  # a state as a country
+    ("kmr", "sazîyên dewletî û dewletên cîran"),  # the adjective state-; neighbouring countries
+    ("ckb", "هێزە چەکدارەکانی ئێران"),  # the armed forces
+    ("he", "מתנחלים חמושים פשטו על הכפר"),  # armed settlers
+    ("zh", "这就是所谓的“躺平”"),  # "this is what is called …"
+    ("en", "the new neighbour was a terror for the whole building"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), BATCH5_WORDING)
+def test_batch5_wording(lang: str, text: str, expected: list[tuple[str, str]]) -> None:
+    check(lang, text, expected)
+
+
+@pytest.mark.parametrize(("lang", "text"), BATCH5_OTHER_SENSES)
+def test_batch5_other_senses(lang: str, text: str) -> None:
+    check(lang, text, [])

@@ -28,22 +28,24 @@ gold = _script()
 # (recall %, precision %) reached per language; the targets are 95 / 97 overall and no language
 # below 85 % recall on unseen news.
 FLOORS = {
-    "en": (100.0, 99.1),
-    "ar": (98.9, 100.0),
+    "en": (100.0, 99.3),
+    "ar": (100.0, 99.2),
     "fa": (100.0, 100.0),
     "ru": (100.0, 100.0),
-    "tr": (100.0, 98.9),
-    "de": (100.0, 100.0),
+    "tr": (99.1, 100.0),
+    "de": (100.0, 97.1),
     "fr": (100.0, 100.0),
-    "es": (98.6, 100.0),
+    "es": (100.0, 100.0),
     "ca": (100.0, 100.0),
-    "gl": (98.2, 100.0),
+    "gl": (98.7, 100.0),
     "kmr": (100.0, 100.0),
     "ckb": (100.0, 100.0),
-    "he": (100.0, 100.0),
-    "zh": (98.9, 100.0),
+    "he": (98.9, 98.9),
+    "zh": (99.1, 100.0),
 }
-OVERALL = (99.6, 99.8)
+OVERALL = (99.6, 99.5)
+# (recall %, precision %) per batch (the data README): batch 5 was scored before any change at 96.3 / 95.6.
+BATCHES = {1: (99.8, 99.8), 2: (99.4, 100.0), 3: (100.0, 100.0), 4: (100.0, 100.0), 5: (99.5, 98.7)}
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +86,14 @@ def test_overall_floor(scores: dict) -> None:
     assert 100 * total.recall >= OVERALL[0]
     assert 100 * total.precision >= OVERALL[1]
     assert total.exact >= 0.9 * total.matched  # spans agree with the annotation to the character, mostly
+
+
+@pytest.mark.parametrize("batch", sorted(BATCHES))
+def test_batch_floor(batch: int) -> None:
+    paragraphs = [p for p in gold.load() if p.batch == batch]
+    total = gold.total(gold.score(paragraphs))
+    recall, precision = BATCHES[batch]
+    assert 100 * total.recall >= recall and 100 * total.precision >= precision, (total.recall, total.precision)
 
 
 def test_pairing_is_one_to_one_on_overlapping_spans() -> None:
