@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 #: The metrics, by the names sacrebleu's command line gives them (``-m bleu chrf ter``).
 METRICS: tuple[str, ...] = ("bleu", "chrf", "ter")
 
+#: Segments whose statistics are extracted at once (see :class:`_Scored`).
+_CHUNK = 256
+
 #: Extras sacrebleu needs for BLEU's tokenizer in these languages.
 _TOKENIZER_EXTRAS = {"ja": "sacrebleu[ja]", "ko": "sacrebleu[ko]"}
 
@@ -231,7 +234,12 @@ class _Scored:
     def __init__(self, name: str, refs: Sequence[str], hyps: Sequence[str], lang: str) -> None:
         self.corpus_metric = make_metric(name, lang=lang)
         self.sentence_metric = make_metric(name, lang=lang, sentence=True)
-        self.stats = self.corpus_metric._extract_corpus_statistics(list(hyps), [list(refs)])
+        # In chunks: sacrebleu holds every reference's n-grams until the statistics are made (chrF's
+        # character n-grams take tens of kB a segment), so memory stays flat as the corpus grows.
+        self.stats: list[Any] = []
+        for start in range(0, len(refs), _CHUNK):
+            part = slice(start, start + _CHUNK)
+            self.stats += self.corpus_metric._extract_corpus_statistics(list(hyps[part]), [list(refs[part])])
         # What sentence_score would have set while reading its one reference: one reference a segment.
         self.sentence_metric.num_refs = self.corpus_metric.num_refs
         self._sentence_signature = str(self.sentence_metric.get_signature())
