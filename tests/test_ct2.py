@@ -69,6 +69,8 @@ def test_marian_float32_equals_hf_greedy(converted: Path, tiny_model: Path) -> N
     got = ct2_texts(converted, texts, "en", "es")
     assert got == expected
     assert len(set(got)) > 5, "the tiny model should not give every input the same output"
+    # Several batches at once (inter_threads, asynchronous batches) give the same texts in the same order.
+    assert ct2_texts(converted, texts, "en", "es", batch_size=4, inter_threads=2, intra_threads=1) == expected
     # Longer outputs (no forced end at the limit) are equal too.
     assert ct2_texts(converted, texts[:10], "en", "es", max_length=48) == [
         t.text

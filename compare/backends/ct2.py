@@ -144,7 +144,13 @@ class CT2Backend(Backend):
 
     name = "ct2"
     options_spec = (
-        Option("device", str, "auto", "where the model runs: auto (CUDA when present), cpu, cuda or cuda:N"),
+        Option(
+            "device",
+            str,
+            "auto",
+            "where the model runs: auto (CUDA when present), cpu, cuda or cuda:N",
+            accepts="auto, cpu, cuda or cuda:N",
+        ),
         Option(
             "compute_type",
             str,
@@ -281,12 +287,27 @@ class CT2Backend(Backend):
         # Longest first, so each batch holds segments of similar length and little padding.
         todo.sort(key=lambda i: (-len(tokens[i]), i))
         out = [Translation("")] * len(texts)
+        # With inter_threads > 1 every batch is handed over at once and CTranslate2 runs that many together.
+        pending = []
         for start in range(0, len(todo), self.batch_size):
             chunk = todo[start : start + self.batch_size]
-            results = self._translate_tokens(loaded, [tokens[i] for i in chunk], prefix)
+            pending.append((chunk, self._translate_tokens(loaded, [tokens[i] for i in chunk], prefix)))
+        for chunk, results in pending:
             for i, result in zip(chunk, results):
-                out[i] = Translation(self._decode(loaded, result.hypotheses[0], len(prefix or ())))
+                hypothesis = self._result(result).hypotheses[0]
+                out[i] = Translation(self._decode(loaded, hypothesis, len(prefix or ())))
         return out
+
+    def _result(self, result: Any) -> Any:
+        """A translation result, waited for when it was asked for asynchronously."""
+        if not hasattr(result, "result"):
+            return result
+        try:
+            return result.result()
+        except (RuntimeError, ValueError) as exc:
+            raise ExternalCommandError(
+                f"ctranslate2 failed on {self.spec}: {first_line(exc)}; try -O batch_size=4, or -O device=cpu"
+            ) from None
 
     def _translate_tokens(self, loaded: _Loaded, batch: list[list[str]], prefix: list[str] | None) -> list[Any]:
         generation = loaded.metadata.get("generation") or {}
@@ -301,6 +322,7 @@ class CT2Backend(Backend):
                     beam_size=self.beams,
                     max_batch_size=len(batch),
                     max_decoding_length=self.max_length,
+                    asynchronous=self.inter_threads > 1,
                     **extra,
                 )
             )
