@@ -462,10 +462,15 @@ def test_corpus_command_on_ray_gives_the_local_output(ray_cluster: Cluster, tmp_
 
 @needs_ntrex
 def test_interrupted_ray_driver_resumes(ray_cluster: Cluster, tmp_path: Path) -> None:
-    """The driver killed (SIGKILL) once some documents are written, then run again: it resumes, and the
-    folder is the one an uninterrupted local run writes; the dead driver's actors are gone."""
-    source = _ntrex_documents(tmp_path / "docs.jsonl", count=150)
-    common = [str(source), "--via", "es", "--no-cache", "--no-terms", "--chunk-segments", "60"]
+    """The driver killed (SIGKILL) once 10 of 40 documents are written, then run again: it resumes, and the
+    folder is the one an uninterrupted local run writes; the dead driver's actors are gone.
+
+    One document per chunk (``--chunk-segments 1``): Apertium's output depends on the batch, so a run
+    resumed in the middle of a chunk batches the rest differently from an uninterrupted one (a driver
+    matter, whatever the executor); with a chunk per document the resumed batches are the same.
+    """
+    source = _ntrex_documents(tmp_path / "docs.jsonl", count=40)
+    common = [str(source), "--via", "es", "--no-cache", "--no-terms", "--chunk-segments", "1"]
     local = _corpus(*common, "-o", str(tmp_path / "local"))
     assert local.returncode == 0, local.stderr
     out = tmp_path / "ray"
@@ -473,13 +478,13 @@ def test_interrupted_ray_driver_resumes(ray_cluster: Cluster, tmp_path: Path) ->
     documents = out / "documents.jsonl"
     with _corpus_process(*ray_args) as run:
         while run.poll() is None:
-            if documents.exists() and documents.read_bytes().count(b"\n") >= 20:
+            if documents.exists() and documents.read_bytes().count(b"\n") >= 10:
                 run.kill()
                 break
             time.sleep(0.01)
         run.communicate(timeout=900)
     written = documents.read_bytes().count(b"\n")
-    assert 20 <= written < 150, "the run ended before it could be interrupted"
+    assert 10 <= written < 40, "the run ended before it could be interrupted"
     _wait_for(lambda: not ray_cluster.actor_processes(), 120, "the dead driver's actors to go")
     again = _corpus(*ray_args)
     assert again.returncode == 0, again.stderr
