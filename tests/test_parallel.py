@@ -225,6 +225,23 @@ def test_sentence_alignment_flags_a_lost_sentence_by_its_score() -> None:
     assert weakest.score < 0.1 and weakest.source[0] >= 6
 
 
+def test_two_sentences_translated_as_one_share_it_out() -> None:
+    """A 2-1 bead: the French sentence is cut at a word boundary in proportion to the two English ones,
+    so each English sentence's term finds its counterpart."""
+    source = "The regime fell after a long siege of the capital. The new government met in the palace."
+    target = "Le régime est tombé après un long siège de la capitale, et le nouveau gouvernement s'est réuni au palais."
+    paired = pair_texts(source, {"fr": target}, "en", align="sentences")
+    ((_, alignment),) = paired.alignments
+    assert [(b.source, b.target) for b in alignment.beads] == [((0, 1), (0,))]
+    first, second = paired.targets[0][1]
+    assert f"{first} {second}" == target and "régime" in first and "gouvernement" in second
+    result = parallel(source, {"fr": target}, "en", align="sentences")
+    assert [(s.segment, s.back_text, s.status) for s in result.analysis.shifts] == [
+        (0, "régime", "kept"),
+        (1, "gouvernement", "kept"),
+    ]
+
+
 def test_align_sentences_beads_cover_both_sides() -> None:
     beads, ratio = align_sentences(["a" * 40, "b" * 10, "c" * 30], ["x" * 44, "y" * 45])
     assert sorted(i for b in beads for i in b.source) == [0, 1, 2]
