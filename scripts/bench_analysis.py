@@ -316,6 +316,7 @@ def main() -> None:
         if args.baseline is not None:
             base.append(run_child(["--child", str(saved)], args.baseline))
     every = run_child(["--child-all"], args.code_root)
+    every_base = run_child(["--child-all"], args.baseline) if args.baseline is not None else None
     scaled = None
     if args.scale > 1:
         scaled = run_child(["--child", str(saved), "--child-scale", str(args.scale)], args.code_root)
@@ -332,6 +333,7 @@ def main() -> None:
     print(
         f"every lexicon language's matcher loaded ({len(every['languages'])} languages, "
         f"{len(every['lemmatiser_languages'])} lemmatiser dictionaries): peak RSS {every['peak_rss_mb']:.0f} MB"
+        + (f" (baseline: {every_base['peak_rss_mb']:.0f} MB)" if every_base else "")
     )
     if scaled is not None:
         print(
@@ -359,6 +361,7 @@ def main() -> None:
                     "terms_segments_per_cpu_s": segments / med["terms"]["cpu_s"],
                     "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
                     "all_languages": every,
+                    "all_languages_baseline": every_base,
                     "scaled": scaled,
                     "runs": runs,
                     "baseline": {"median": summarise(base), "runs": base} if base else None,
