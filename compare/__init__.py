@@ -48,6 +48,7 @@ from .errors import (
 )
 from .lexicon import Lexicon
 from .matching import Occurrence
+from .parallel import ParallelText, align_sentences, pair_texts, parallel
 from .results import SCHEMA_VERSION, Hop, HopSignature, Path, RoundTrip, Segment, Signature, Translation
 from .roundtrip import HopProgress, name_systems, roundtrip, roundtrip_documents, run_path, translate
 from .sampling import Stability, TermStability, sample_roundtrip
@@ -83,6 +84,7 @@ __all__ = [
     "OutputError",
     "Path",
     "PathAnalysis",
+    "ParallelText",
     "PathComparison",
     "ResultFormatError",
     "RoundTrip",
@@ -97,12 +99,15 @@ __all__ = [
     "UnknownLanguageError",
     "UnsupportedPairError",
     "__version__",
+    "align_sentences",
     "analyse",
     "backend_names",
     "find_terms",
     "get_backend_class",
     "load_backend",
     "name_systems",
+    "pair_texts",
+    "parallel",
     "pipe",
     "read_text",
     "register_backend",

@@ -110,6 +110,11 @@ class TranslateFormat(str, Enum):
     text = "text"
     table = "table"
     json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    md = "md"
+    latex = "latex"
+    html = "html"
 
 
 class ListFormat(str, Enum):
@@ -848,8 +853,19 @@ def translate(
     no_cache: NoCache = False,
     paragraphs: Paragraphs = ParagraphMode.auto,
     max_input_size: MaxInputSize = None,
+    terms: Annotated[
+        bool,
+        typer.Option(
+            "--terms",
+            help="Also report what became of each loaded term in the translation (kept, variant softened/"
+            "intensified, replaced, dropped, added), with rates and bootstrap CIs: mtcompare parallel's rows.",
+        ),
+    ] = False,
+    lexicon: LexiconFiles = None,
+    resamples: Resamples = 1000,
+    seed: Seed = 12345,
 ) -> None:
-    """Translate one way; text output keeps the paragraphs."""
+    """Translate one way; text output keeps the paragraphs. With --terms, the loaded terms' outcomes too."""
     from .render import to_json
     from .render.literal import visible
     from .roundtrip import translate as run
@@ -866,12 +882,24 @@ def translate(
             cache=_cache_arg(cache_dir, no_cache),
             paragraphs=mode,
         )
+        if terms:
+            from .parallel import analyse_translation
+
+            result = analyse_translation(
+                result, lexicon=[str(p) for p in lexicon] if lexicon else None, resamples=resamples, seed=seed
+            )
+        elif fmt.value in ("jsonl", "csv", "md", "latex"):
+            from .errors import ArgumentValueError
+
+            raise ArgumentValueError(f"--format {fmt.value} writes the loaded terms' outcomes; add --terms")
         if fmt is TranslateFormat.json:
             _write(to_json(result), output)
         elif fmt is TranslateFormat.table:
             from .render.table import roundtrip_view
 
             _render_rich(lambda console: console.print(roundtrip_view(result)), output)
+        elif fmt.value in ("jsonl", "csv", "md", "latex", "html"):
+            _render_result(result, RoundTripFormat(fmt.value), output, segments=True)
         else:
             blocks = []
             for path in result.paths:

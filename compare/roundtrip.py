@@ -525,11 +525,16 @@ def translate(
     backends: BackendsLike = ("apertium",),
     cache: CacheLike = True,
     paragraphs: str = "auto",
+    analyse: bool = False,
+    lexicon: Any = None,
     **options: Any,
 ) -> RoundTrip:
     """One-way translation: a result whose paths each hold a single hop (no pivots).
 
-    Arguments are as for :func:`roundtrip`.
+    With ``analyse``, each loaded term of the source is traced into the translation and its outcome
+    classified across the two languages (the one-hop rows of :mod:`compare.parallel`, with
+    statistics, no metrics), using ``lexicon`` as :func:`roundtrip` does. Other arguments are as for
+    :func:`roundtrip`.
     """
     text = check.check_text_input("text", text)
     check.check_str("source_lang", source_lang)
@@ -537,6 +542,8 @@ def translate(
     backends = check.check_backends("backends", backends)
     check.check_cache("cache", cache)
     check.check_str("paragraphs", paragraphs)
+    check.check_bool("analyse", analyse)
+    lexicon = check.check_lexicon("lexicon", lexicon)
     check.check_options(options)
     src = normalize_lang(source_lang)
     mode = recorded_paragraphs(text, paragraphs)
@@ -547,4 +554,11 @@ def translate(
         paths = tuple(
             _run_path(segments, src, [(target_lang, backend)], store, system=name) for name, backend in loaded
         )
-    return RoundTrip(source_lang=src, segments=segments, paths=paths, segmenter=segmenter_signature(), paragraphs=mode)
+    result = RoundTrip(
+        source_lang=src, segments=segments, paths=paths, segmenter=segmenter_signature(), paragraphs=mode
+    )
+    if analyse:
+        from .parallel import analyse_translation
+
+        result = analyse_translation(result, lexicon=lexicon)
+    return result

@@ -66,7 +66,7 @@ pip_install() {
 if [ "$WITH_TESTS" = 1 ]; then
   # torch pinned first (the CPU build on this project's machines), so that transformers keeps it.
   .venv/bin/python -c 'import torch' >/dev/null 2>&1 || pip_install "torch==2.13.0"
-  pip_install -e '.[hf,ct2,openai,ray,test,semantic,plot]'
+  pip_install -e '.[hf,ct2,openai,ray,align,test,semantic,plot]'
 else
   pip_install -e .
 fi

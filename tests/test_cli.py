@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -324,3 +326,14 @@ def test_backends_options_of_one_backend() -> None:
     proc = run_cli("backends", "--options", "file")
     assert proc.returncode == 0 and proc.stdout == "file takes no options\n"
     assert_one_line_error(run_cli("backends", "--options", "deepl"), "unknown backend 'deepl'; registered: apertium")
+
+
+def test_translate_terms(apertium: str, tmp_path: Path) -> None:
+    src = tmp_path / "t.txt"
+    src.write_text("The Syrian regime and ISIS fighters attacked the so-called Syrian Democratic Forces.\n")
+    proc = run_cli("translate", str(src), "--to", "es", "--terms", "--no-cache", "-f", "csv")
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert {r["concept"]: r["status"] for r in rows}["regime"] == "kept"
+    assert {r["back_text"] for r in rows} >= {"régimen"}
+    assert_one_line_error(run_cli("translate", str(src), "--to", "es", "--no-cache", "-f", "csv"), "add --terms")

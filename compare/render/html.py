@@ -341,6 +341,7 @@ def render_html(result: RoundTrip, title: str | None = None) -> str:
                     "name": path.name,
                     "pivots": [h.lang for h in path.hops[:-1]],
                     "back_lang": path.back.lang if path.hops else "",
+                    "back_label": "back" if path.is_roundtrip else "translation",
                     "rows": _segment_rows(result, i, shifts, ids),
                     "shifted": sum(1 for s in shifts if s.shifted),
                     "terms": len(shifts),

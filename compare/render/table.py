@@ -190,7 +190,8 @@ def shift_table(path: Path, shifts: Sequence[Shift]) -> Grid:
     """Term, pivot form(s), back form, outcome and framing change: one row per occurrence."""
     columns = [Column("seg", justify="right", no_wrap=True), Column("term"), Column("concept")]
     columns += [Column(f"pivot ({hop.lang})") for hop in path.hops[:-1]]
-    columns += [Column(f"back ({path.back.lang})"), Column("outcome"), Column("framing")]
+    side = "back" if path.is_roundtrip else "translation"
+    columns += [Column(f"{side} ({path.back.lang})"), Column("outcome"), Column("framing")]
     grid = Grid(f"loaded terms — {path.name}", columns, expand=True)
     for s in sorted(shifts, key=lambda s: (s.segment, s.status == "added")):
         term = literal(s.source_text) if s.source_text else _dash()
