@@ -1,12 +1,13 @@
 """The Ray executor on a real local Ray cluster (issue 12).
 
-A session fixture starts a head node as its own process group (``ray start --head --block`` with a
-short temporary directory, 2 CPUs, usage stats off, every port it opens chosen free), and stops it by
-signalling that group only, so no other Ray instance on the machine is touched. Translations are
-real Apertium, compared with the local executor; one test kills an actor's worker process with
-SIGKILL while it is translating and checks that Ray restarts it, retries its calls and the result is
-unchanged; the corpus command's output folder is compared byte for byte between ``--executor local``
-and ``--executor ray --address``.
+A session fixture starts a head node in its own process session (``ray start --head --block`` with a
+short temporary directory, 2 CPUs, usage stats off, its GCS and agent ports chosen free), and stops it
+by signalling that session's processes only, so no other Ray instance on the machine is touched.
+Translations are real Apertium, compared with the local executor. Actors' worker processes are
+killed with SIGKILL while they translate (from the test process, and under ``mtcompare corpus``): Ray
+restarts them and retries their calls, and the results are unchanged. The corpus command's output
+folder is compared byte for byte between ``--executor local`` and ``--executor ray --address``, also
+after the driver itself was killed and resumed.
 """
 
 from __future__ import annotations
