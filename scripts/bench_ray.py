@@ -58,6 +58,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the process that started it dies (a killed run leaves no
+    Ray head behind)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _session_members(sid: int) -> list[int]:
     pids = []
     for entry in os.listdir("/proc"):
@@ -66,7 +75,8 @@ def _session_members(sid: int) -> list[int]:
                 stat = Path(f"/proc/{entry}/stat").read_text()
             except OSError:
                 continue
-            if int(stat[stat.rindex(")") + 2 :].split()[3]) == sid:
+            fields = stat[stat.rindex(")") + 2 :].split()  # state ppid pgrp session ...
+            if int(fields[3]) == sid and fields[0] != "Z":  # a zombie is gone already
                 pids.append(int(entry))
     return pids
 
@@ -85,6 +95,7 @@ def start_head(temp: str, cpus: int) -> tuple[subprocess.Popen[bytes], str]:
         stderr=subprocess.DEVNULL,
         env=env,
         start_new_session=True,
+        preexec_fn=_die_with_parent,
     )  # fmt: skip
     address = f"127.0.0.1:{port}"
     deadline = time.monotonic() + 180
@@ -110,12 +121,12 @@ def start_head(temp: str, cpus: int) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def stop_head(head: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the head's session, then SIGKILL to what is left of it (only its own processes)."""
+    """SIGTERM to the head (it stops what it started), then SIGKILL to what is left of its session."""
     try:
-        os.killpg(head.pid, signal.SIGTERM)
+        head.send_signal(signal.SIGTERM)  # ray start --block stops what it started
     except ProcessLookupError:
         pass
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while _session_members(head.pid) and time.monotonic() < deadline:
         time.sleep(0.2)
     for pid in _session_members(head.pid):

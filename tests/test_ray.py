@@ -50,8 +50,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the process that started it dies (a killed run leaves no
+    Ray head behind)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _session_members(sid: int) -> list[int]:
-    """Processes whose session id is ``sid`` (the head's own group and everything it started)."""
+    """Live processes whose session id is ``sid`` (the head and everything it started; not zombies)."""
     pids = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -61,7 +70,7 @@ def _session_members(sid: int) -> list[int]:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[3]) == sid:  # state ppid pgrp session ...
+        if int(fields[3]) == sid and fields[0] != "Z":  # state ppid pgrp session ...; zombies are gone
             pids.append(int(entry))
     return pids
 
@@ -116,13 +125,14 @@ def _cluster_up(address: str) -> bool:
 def _stop_session(head: subprocess.Popen[bytes]) -> None:
     """Stop the head and every process of its session (only those: the session is this fixture's own).
 
-    SIGTERM first (Ray's processes shut down cleanly but slowly), then SIGKILL to what is left."""
+    SIGTERM to the head first (``ray start --block`` then stops the processes it started), then SIGKILL
+    to whatever of the session is left."""
     try:
-        os.killpg(head.pid, signal.SIGTERM)
+        head.send_signal(signal.SIGTERM)  # ray start --block stops what it started
     except ProcessLookupError:
         pass
     try:
-        _wait_for(lambda: not _session_members(head.pid), 10, "the cluster's processes to exit", 0.2)
+        _wait_for(lambda: not _session_members(head.pid), 30, "the cluster's processes to exit", 0.2)
     except AssertionError:
         for pid in _session_members(head.pid):
             try:
@@ -176,6 +186,7 @@ def ray_cluster() -> Iterator[Cluster]:
         stderr=subprocess.DEVNULL,
         env=env,
         start_new_session=True,
+        preexec_fn=_die_with_parent,
     )  # fmt: skip
     address = f"127.0.0.1:{port}"
     try:
