@@ -382,3 +382,26 @@ def test_cli_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     list(pipe(DOCS, via=["es"], backends={"up": f"command:{script}"}, cache=False, progress=events.append))
     assert [e.documents for e in events if not e.hop] == [1, 2, 3]
     assert max(e.hop_segments for e in events if e.hop == "en→es (up)") == 4  # distinct segments
+
+
+def test_a_resumed_chunk_is_translated_as_the_whole_run_translated_it(tmp_path: Path, apertium: str) -> None:
+    """Apertium's translation of a segment can depend on the segments before it in its batch: after "It
+    includes C-SPAN." the tagger reads the next sentence's "said that" as "dicho aquello", alone as
+    "dijo que". A run resumed after the first document of a chunk translates that chunk whole again,
+    so the second document comes out as the uninterrupted run made it."""
+    docs = [("d0", "It includes C-SPAN."), ("d1", "Mr. Merriweather said that St. Martin's did not replace him.")]
+    settings = {"input": "test", "via": ["es"], "systems": [["apertium"]]}
+
+    def run(out: Path) -> compare.corpus.CorpusSummary:
+        return run_corpus([Document(i, t) for i, t in docs], out, settings, via=["es"], cache=False, chunk_segments=2)
+
+    run(tmp_path / "whole")
+    whole = (tmp_path / "whole" / "documents.jsonl").read_text(encoding="utf-8")
+    assert "dicho aquello" in whole  # the premise: d1 after d0 in one batch
+    resumed = tmp_path / "resumed"
+    resumed.mkdir()
+    (resumed / "run.json").write_bytes((tmp_path / "whole" / "run.json").read_bytes())
+    (resumed / "documents.jsonl").write_text(whole.splitlines(keepends=True)[0], encoding="utf-8")
+    assert run(resumed).resumed == 1
+    for name in ("documents.jsonl", "summary.json"):
+        assert (resumed / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,6 +121,7 @@ def pipe(
     metrics: Sequence[str] | None = ("bleu", "chrf", "ter"),
     route: str = "direct",
     chunk_segments: int = CHUNK_SEGMENTS,
+    skip: Container[str] = (),
     executor: Executor | None = None,
     progress: ProgressCallback | None = None,
     **options: Any,
@@ -132,7 +133,11 @@ def pipe(
     ``{"id": ..., "text": ..., "lang": ...}`` dicts; a document without a language is in
     ``source_lang``. Empty documents are skipped. The other arguments are as for
     :func:`compare.roundtrip` (``route="auto"`` reaches a pivot the backend cannot reach directly
-    through its other pairs); ``executor`` runs the translations elsewhere (the ``ray`` executor of
+    through its other pairs); ``skip`` names documents already done (a resumed run): they are cut
+    into chunks as before, so every chunk holds what it held in the first run and Apertium, whose
+    translation of a segment can depend on the segments batched before it, is given the same
+    batches, but they are not yielded, and a chunk of nothing but them is not translated.
+    ``executor`` runs the translations elsewhere (the ``ray`` executor of
     :func:`compare.corpus.make_executor`), by default on threads of this process.
 
     >>> import compare
@@ -181,6 +186,8 @@ def pipe(
             finished_docs = finished_segments = 0
             for chunk in stream.chunks(progress):
                 for index, (doc, lang, segments, mode) in enumerate(chunk.documents):
+                    if doc.id in skip:
+                        continue
                     paths = [
                         make_path(lang, chunk.hops[(index, k)], plan.system, plan.route)
                         for k, plan in stream.plans(lang)
@@ -222,6 +229,7 @@ class _Translator:
         paragraphs: str,
         chunk_segments: int,
         route: str = "direct",
+        skip: Container[str] = (),
     ) -> None:
         self.documents = documents
         self.source_lang = source_lang
@@ -232,6 +240,7 @@ class _Translator:
         self.paragraphs = paragraphs
         self.chunk_segments = chunk_segments
         self.route = route
+        self.skip = skip
         self._plans: dict[str, list[tuple[int, _PathPlan]]] = {}
         self._signatures: dict[tuple[int, str, str], HopSignature] = {}
         #: The hop stages run on threads: the cache and the counts are used by one at a time.
@@ -266,9 +275,10 @@ class _Translator:
             chunk.documents.append((doc, lang, segments, mode))
             chunk.size += len(segments)
             if chunk.size >= self.chunk_segments:
-                yield chunk
+                if not all(d.id in self.skip for d, *_ in chunk.documents):
+                    yield chunk
                 chunk = _Chunk()
-        if chunk.documents:
+        if chunk.documents and not all(d.id in self.skip for d, *_ in chunk.documents):
             yield chunk
 
     def chunks(self, progress: ProgressCallback | None) -> Iterator[_Chunk]:

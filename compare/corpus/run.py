@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,15 +162,10 @@ def run_corpus(
     done = prepare_outdir(out, settings, restart)
     resumed = len(done)
 
-    def todo() -> Iterator[Document]:
-        for doc in documents:
-            if doc.id not in done:
-                yield doc
-
     written = 0
     try:
         with open(out / DOCUMENTS_FILE, "a", encoding="utf-8", newline="\n") as fh:
-            for item in pipe(todo(), progress=progress, **pipe_args):
+            for item in pipe(documents, progress=progress, skip=done, **pipe_args):
                 fh.write(json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=False) + "\n")
                 fh.flush()
                 written += 1
