@@ -13,7 +13,8 @@ are cut into chunks of ``--chunk`` and every system translates each chunk in tur
 from chunk to chunk), so a load that comes and goes on the machine falls on all of them alike; a
 system's time is the sum over the chunks (the fastest of ``--repeat`` rounds).
 
-- ``plain``: the loop everyone writes — tokenizer(batch of ``--batch-size`` in input order),
+- ``plain``: the loop everyone writes — tokenizer(batch of ``--batch-size`` in input order, truncated
+  at ``--length`` tokens as the backends truncate at their ``max_length``),
   ``model.generate(num_beams, max_new_tokens)``, ``batch_decode``;
 - ``hf``: ``compare.load_backend("hf:DIR").translate(...)`` without a cache, with word alignment
   from cross-attention (the default) and without (``align=off``);
@@ -87,7 +88,7 @@ def plain_loop(model_dir: Path, beams: int, length: int, batch_size: int) -> Cal
                     return_tensors="pt",
                     padding=True,
                     truncation=True,
-                    max_length=256,
+                    max_length=length,  # as the backends do: max_length bounds the input too
                 )
                 ids = model.generate(**batch, num_beams=beams, max_new_tokens=length)
                 out.extend(tokenizer.batch_decode(ids, skip_special_tokens=True))
