@@ -162,6 +162,24 @@ def corpus(
     address: Annotated[
         str | None, typer.Option("--address", help="ray: the cluster, auto or ray://HOST:10001.")
     ] = None,
+    ray_cpus: Annotated[
+        float | None, typer.Option("--ray-cpus", min=0, help="ray: CPUs each actor declares (default 1).")
+    ] = None,
+    ray_gpus: Annotated[
+        float | None,
+        typer.Option("--ray-gpus", min=0, help="ray: GPUs per actor of a backend that can use one (hf, ct2)."),
+    ] = None,
+    ray_actors: Annotated[
+        int | None, typer.Option("--ray-actors-per-node", min=1, help="ray: actors per backend per node.")
+    ] = None,
+    ray_split: Annotated[
+        bool | None,
+        typer.Option(
+            "--ray-split",
+            help="ray: cut each batch over all actors (faster on many nodes; Apertium's output then depends "
+            "on the cut).",
+        ),
+    ] = None,
     route: Annotated[
         RouteMode,
         typer.Option("--route", help="direct: hops as asked; auto: an unreachable pivot through the fewest hops."),
@@ -208,7 +226,15 @@ def corpus(
             "route": route.value,
             "version": __version__,
         }  # fmt: skip
-        runner = make_executor(executor.value, loaded, address=address)
+        runner = make_executor(
+            executor.value,
+            loaded,
+            address=address,
+            num_cpus=ray_cpus,
+            num_gpus=ray_gpus,
+            actors_per_node=ray_actors,
+            split_jobs=ray_split,
+        )
         try:
             with _corpus_progress(quiet, total) as progress:
                 done = run_corpus(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from threading import Lock
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..backends.base import Backend
 from ..results import Translation
@@ -95,20 +95,26 @@ def _cpu_count() -> int:
 EXECUTORS = ("local", "ray")
 
 
-def make_executor(kind: str, backends: Sequence[Backend], address: str | None = None) -> Executor:
+def make_executor(kind: str, backends: Sequence[Backend], address: str | None = None, **ray_options: Any) -> Executor:
     """The executor ``kind`` (``local`` or ``ray``) for the run's ``backends``.
 
-    ``address`` is for ``ray`` only: ``auto`` (a cluster started with ``ray start`` on this machine),
-    ``ray://HOST:10001``, or ``None`` to start a local Ray instance. The ``ray`` extra is imported only here.
+    ``address`` and ``ray_options`` (``num_cpus``, ``num_gpus``, ``actors_per_node``, ``split_jobs``:
+    see :class:`~compare.corpus.ray_executor.RayExecutor`) are for ``ray`` only: ``auto`` (a cluster
+    started with ``ray start`` on this machine), ``HOST:PORT``, ``ray://HOST:10001``, or ``None`` to
+    start a local Ray instance. The ``ray`` extra is imported only here.
     """
     from ..errors import ArgumentValueError
 
     if kind == "local":
         if address is not None:
             raise ArgumentValueError("--address is for --executor ray; the local executor runs in this process")
+        given = [k for k, v in ray_options.items() if v is not None]
+        if given:
+            flag = "--ray-" + given[0].replace("num_", "").replace("_jobs", "").replace("_", "-")
+            raise ArgumentValueError(f"{flag} is for --executor ray; the local executor runs in this process")
         return LocalExecutor(backends)
     if kind == "ray":
         from .ray_executor import RayExecutor
 
-        return RayExecutor(backends, address=address)
+        return RayExecutor(backends, address=address, **{k: v for k, v in ray_options.items() if v is not None})
     raise ArgumentValueError(f"unknown executor {kind!r}; accepted: {', '.join(EXECUTORS)}")
