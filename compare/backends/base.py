@@ -25,7 +25,6 @@ import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..errors import (
@@ -395,6 +394,8 @@ class _Registry(dict):  # type: ignore[type-arg]
 
     def scan(self) -> None:
         if not self.scanned:
+            from importlib.metadata import entry_points
+
             for ep in entry_points(group=ENTRY_POINT_GROUP):
                 self.setdefault(ep.name, ep)
             self.scanned = True
