@@ -80,7 +80,7 @@ def main() -> None:
         except ImportError as exc:
             print(f"hf skipped: {exc}", file=sys.stderr)
         else:
-            backend = compare.load_backend(f"hf:{model}", device="cpu")
+            backend = compare.load_backend(f"hf:{model}", device="cpu", max_length=opts.length)
             systems.append(("hf (opus-mt-shaped)", backend, lines[: opts.hf_sentences]))
         for name, backend, texts in systems:
             cache_dir = work / f"cache-{len(rows)}"
