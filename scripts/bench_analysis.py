@@ -34,7 +34,6 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -43,6 +42,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from _machine import machine  # noqa: E402  (scripts/_machine.py, beside this script)
 
 ROOT = Path(__file__).resolve().parent.parent
 NTREX = ROOT.parent / "shared" / "corpora" / "ntrex" / "newstest2019-src.eng.txt"
@@ -221,19 +222,6 @@ def run_child(argv: list[str], code_root: Path | None) -> dict[str, Any]:
     if out.returncode != 0:
         sys.exit(f"benchmark child failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    system = f"{platform.system()} {platform.release()}"
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {system}"
 
 
 LABELS = {

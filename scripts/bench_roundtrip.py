@@ -20,13 +20,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _machine import machine  # noqa: E402  (scripts/_machine.py, beside this script)
 
 ROOT = Path(__file__).resolve().parent.parent
 NTREX = ROOT.parent / "shared" / "corpora" / "ntrex" / "newstest2019-src.eng.txt"
@@ -101,19 +102,6 @@ def run_bare(file: Path, forward: str, back: str) -> float:
     script = 'set -o pipefail; apertium "$1" < "$3" | apertium "$2" > /dev/null'
     subprocess.run(["bash", "-c", script, "bench", forward, back, str(file)], check=True)
     return time.perf_counter() - started
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    system = f"{platform.system()} {platform.release()}"
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {system}"
 
 
 def main() -> None:
