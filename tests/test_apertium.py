@@ -1,5 +1,6 @@
 """The Apertium backend against the apertium program itself."""
 
+import re
 import subprocess
 
 import pytest
@@ -14,10 +15,13 @@ from compare.backends.apertium import (
     mode_missing_files,
     mode_pairs,
     read_tagged,
+    read_tagged_stream,
     split_generator,
     tag_units,
+    tagged_generation,
     unescape,
     unknown_words,
+    untag_generated,
     wblank_pipeline,
 )
 from compare.errors import UnsupportedPairError
@@ -277,27 +281,98 @@ def _check_one_pass(texts: list[str], src: str, tgt: str, monkeypatch: pytest.Mo
         mode = backend.mode(a, b)
         clean = _plain_apertium(mode, batch, "-u")
         marked = _plain_apertium(mode, batch)
-        alone = [read_tagged(chunk)[:2] for chunk in _two_runs_with_wblanks(mode, batch)]
+        chunks = _two_runs_with_wblanks(mode, batch)
+        alone = [read_tagged(chunk)[:2] for chunk in chunks]
+        # Where nothing is escaped, read_tagged splits on the blanks: the same as reading token by token.
+        assert [read_tagged(chunk) for chunk in chunks] == [read_tagged_stream(chunk) for chunk in chunks]
         assert [t.text for t in out] == [text for _, text in alone]
         same = sum(t.text == unescape(c) for t, c in zip(out, clean, strict=True))
         assert same >= len(batch) - 3, f"{mode}: {len(batch) - same} segments differ from apertium -u"
         # Marks against apertium's own marked output where the texts agree (where word-bound blanks made
         # the post-generator contract otherwise, es-pt's "@me a" → "@ma", its marks are of another text).
         agree = [i for i, (t, c) in enumerate(zip(out, clean, strict=True)) if t.text == unescape(c)]
-        assert [out[i].unknown for i in agree] == [unknown_words(marked[i], alone[i][0]) for i in agree]
+        for i in agree:
+            _check_marks(out[i].unknown, marked[i], unknown_words(marked[i], alone[i][0]), batch[i])
         assert any(t.unknown for t in out) and all(t.alignment for t in out[len(ADVERSARIAL) :])
         assert not any("*" in t.text for t in out[len(ADVERSARIAL) :])
         batch, (a, b) = [t.text for t in out], (tgt, src)
 
 
+def _check_marks(found: tuple[str, ...], marked: str, read: tuple[str, ...], source: str) -> None:
+    """The unknown words of one pass (the generator's marked lexical forms) against ``apertium``'s marked output.
+
+    Each is in that output right after a mark (perhaps with more glued to it by the post-generator:
+    "*Swamiha" for the unknown "Swami"). Each word that reading the marked output against the
+    unmarked one gives (``read``) is found too, but that reading is rougher: it takes the text glued to
+    the word ("vegana-amigable" for the unknown "vegana", "muppets'"), so a found word may be its start;
+    it misses a mark next to a literal one ("**not*" for the literal "*not*"), and it takes a literal
+    ``@`` before a number ("@3pm") for a mark.
+    """
+    for word in found:
+        assert re.search(r"(?:\\@|[*@#])" + re.escape(word), marked), (word, marked)
+    rest = list(found)
+    for word in read:
+        prefix = next((w for w in rest if word.startswith(w)), None)
+        if prefix is not None:
+            rest.remove(prefix)
+        else:
+            assert re.search(r"@" + re.escape(word), source), (word, found, read, marked)
+
+
 def test_without_wblank_mode_two_runs_give_the_same(apertium: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fallback (no ``apertium-wblank-mode``): marked and ``-u`` runs, the same text and marks, no links."""
+    """The fallback (no ``apertium-wblank-mode``): marked and ``-u`` runs, the same text, the marks, no links."""
     backend = load_backend("apertium")
     one_pass = backend._translate_batch(ADVERSARIAL, "en", "es")
     monkeypatch.setattr(apertium_module, "wblank_pipeline", lambda mode: None)
     two_runs = backend._translate_batch(ADVERSARIAL, "en", "es")
-    assert [(t.text, t.unknown) for t in two_runs] == [(t.text, t.unknown) for t in one_pass]
+    assert [t.text for t in two_runs] == [t.text for t in one_pass]
+    # The two runs read the marks off the marked output, as _check_marks describes; one pass has them exactly.
+    marked = _plain_apertium(backend.mode("en", "es"), ADVERSARIAL)
+    for one, two, out, source in zip(one_pass, two_runs, marked, ADVERSARIAL, strict=True):
+        _check_marks(one.unknown, out, two.unknown, source)
     assert not any(t.alignment for t in two_runs)
+
+
+def test_untag_generated_gives_the_unmarked_text_and_the_marks() -> None:
+    """lt-proc -m's units: surfaces kept (both of an ambiguous generation, as -n writes them), marks from the
+    lexical forms only: a literal * # @ in a blank, or a surface that starts with one, is not a mark."""
+    chunk = (
+        r"[[1]]^casas/casa<n><f><pl>$[[/]] ^xyzzy/#xyzzy<n><f><pl>$ [[2]]^bar/\@bar<n>$[[/]] ^Daesh/*Daesh$ "
+        r"\@^me/prpers<prn>$ *^x/*x$ #[[3]]^YouTube/Youtube/YouTube<np>$[[/]] ~a *l ^a\/b/a\/b<n>$ \^^n/*n$"
+    )
+    text, marks = untag_generated(chunk)
+    assert text == r"[[1]]casas[[/]] xyzzy [[2]]bar[[/]] Daesh \@me *x #[[3]]YouTube/Youtube[[/]] ~a *l a\/b \^n"
+    assert marks == ("xyzzy", "bar", "Daesh", "x", "n")
+    assert untag_generated("no units, a *literal") == ("no units, a *literal", ())
+    # Nothing escaped: the faster path, the same result.
+    plain = (
+        "[[1]]^casas/casa<n><f><pl>$[[/]] #^xyzzy/#xyzzy<n>$ *[[3]]^YouTube/Youtube/YouTube<np>$[[/]] ^Daesh/*Daesh$"
+    )
+    assert untag_generated(plain) == ("[[1]]casas[[/]] #xyzzy *[[3]]YouTube/Youtube[[/]] Daesh", ("xyzzy", "Daesh"))
+
+
+def test_tagged_generation_only_for_a_plain_generator(apertium: str) -> None:
+    assert tagged_generation("lt-proc -z $1 'g.bin' | lt-proc -z -p 'p.bin'") == (
+        "lt-proc -z -m 'g.bin'",
+        "lt-proc -z -p 'p.bin'",
+    )
+    assert tagged_generation("lt-proc -z $1 'g.bin'") == ("lt-proc -z -m 'g.bin'", "")
+    assert tagged_generation("lt-proc -z $1 -b 'g.bin' | cg-proc -z -1 -n -g 'p.rlx.bin'") is None
+
+
+def test_a_generator_without_tagged_mode_runs_twice(apertium: str) -> None:
+    """fra-cat generates with -b for a constraint grammar to choose: there the generator runs marked and unmarked
+    side by side, and the text and marks are still apertium's own."""
+    backend = load_backend("apertium")
+    if "fra-cat" not in installed_modes().values():
+        pytest.skip("apertium-fra-cat is not installed")
+    texts = ["Les terroristes de Daesh et les Zorglubs ont attaqué Raqqa.", "Le régime syrien a bombardé la ville."]
+    generator = split_generator(wblank_pipeline("fra-cat")[1])[1]  # type: ignore[index]
+    assert tagged_generation(generator) is None
+    out = backend._translate_batch(texts, "fr", "ca")
+    clean = _plain_apertium("fra-cat", texts, "-u")
+    assert [t.text for t in out] == [unescape(c) for c in clean]
+    assert "Zorglubs" in out[0].unknown and all(t.alignment for t in out)
 
 
 def test_split_generator_cuts_before_the_marking_generator(apertium: str) -> None:
@@ -323,5 +398,5 @@ def test_streamed_pipeline_reports_failures(apertium: str) -> None:
         load_backend("apertium", timeout=1)._pipe_tagged("x", ["cat"], ["sleep", "60"], payload, texts)
     with pytest.raises(ExternalCommandError, match="alignment lost"):
         backend._pipe_tagged("x", ["head", "-c", "10"], ["cat"], payload, texts)
-    out, spans = backend._pipe_tagged("x", ["cat"], ["cat"], payload, texts)
+    out, spans, _ = backend._pipe_tagged("x", ["cat"], ["cat"], payload, texts)
     assert out.count("\0") == 2000 and len(spans) == 0  # nothing in ^…$ form: no unit tagged

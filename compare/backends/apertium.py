@@ -11,12 +11,16 @@ output of the same batch.
 does not), but they are not simply strippable from its output: a mark can sit inside a token
 ("libras*illion"), a literal ``*``, ``#`` or escaped ``@`` of the input looks the same, and the
 post-generator elides differently next to a marked word ("del #espectre" but "de l'espectre").
-So the pipeline runs once up to the generator, and its stream is split there (``tee`` into a
-FIFO): the generator and post-generator run on it twice, side by side, once with marks and once
-without. The unmarked branch gives the text and the word links, the marked one is exactly what
-``apertium`` itself prints, and the marks are those the marked output has and the unmarked one
-lacks (:func:`unknown_words`). The analyser, tagger and transfer stages, nearly all of the work,
-run once. Without ``apertium-wblank-mode`` the batch is translated twice, marked and ``-u``.
+So the generator runs once in its *tagged* mode (``lt-proc -m``), which writes each generated unit
+as ``^surface/lexical form$``: the surface is what ``-n`` writes, and only the lexical form carries
+the mark (``^Daesh/*Daesh$``). As each segment comes out, its units are unwrapped to their
+surfaces and the marked lemmas taken (:func:`untag_generated`), and the post-generator runs on
+the unmarked text, so the text is exactly ``apertium -u``'s and the marks are the engine's own,
+never a literal character. Where the generator has no tagged mode (fra-cat's generates with ``-b``
+for a constraint grammar to choose), the generator alone runs twice, side by side (``tee``), with
+and without marks, and the marks are those the marked output has and the unmarked one lacks
+(:func:`unknown_words`). Without ``apertium-wblank-mode`` the batch is translated twice, marked
+and ``-u``.
 
 **Word alignment.** Apertium carries *word-bound blanks* (``[[tag]]^lexical unit$[[/]]``) through
 every stage of its pipeline and writes them around the target words each source unit became; its
@@ -41,7 +45,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
@@ -70,9 +74,22 @@ _SURFACE_END = re.compile(r"(?<!\\)/")
 # Apertium's own reformatter (-f txt) unwraps; with -f none that is left to us.
 _WBLANK_STREAM = re.compile(r"\\(.)|\[\[/\]\]|\[\[(.*?)\]\]|[\[\]]|([^\\\[\]]+|.)", re.S)
 _UNESCAPE = re.compile(r"\\(.)|[\[\]]", re.S)
+_WBLANK_SPLIT = re.compile(r"(\[\[/\]\]|\[\[.*?\]\])", re.S)  # the same blanks, to split on where nothing is escaped
 # A word-bound blank's opening or closing tag (dropped), or an escaped character (kept as it is).
 _WBLANK_TAG = re.compile(r"(\\.)|\[\[/\]\]|\[\[.*?\]\]", re.S)
 _WBLANK_TAG_PLAIN = re.compile(r"\[\[/\]\]|\[\[.*?\]\]", re.S)  # the same where nothing is escaped
+# lt-proc's tagged generation (-m): an escaped character, or a unit ^surfaces/lexical form$ (the surfaces
+# kept, the lexical form, after the last unescaped slash, dropped).
+_GENERATED_UNIT = re.compile(r"(\\.)|\^((?:\\.|[^$\\])*)/(?:\\.|[^/$\\])*\$", re.S)
+# The same where nothing is escaped (so every ^ opens a unit and every $ closes one): each unit's opening
+# ^ and its last slash up to its $ are dropped. Four times faster; no bracket in between, so never from
+# the slash of a word-bound blank's "[[/]]".
+_GENERATED_UNIT_PLAIN = re.compile(r"\^|/[^/$\[\]]*\$")
+# A marked lexical form there: its slash, the mark (* @ # or escaped \@), the rest up to the unit's end.
+_GENERATED_MARK = re.compile(r"\\.|/(?:\\@|[*@#])((?:\\.|[^/$\\<])*)(?:<(?:\\.|[^/$\\])*)?\$", re.S)
+_MARK_WORD = re.compile(r"\w[\w'’-]*")
+# A generator that runs in tagged mode: lt-proc on one transducer, its mode flag still to fill in.
+_PLAIN_GENERATOR = re.compile(r"lt-proc -z \$1 '[^']+'|lt-proc -z \$1 [^\s'|;&]+")
 # An absolute path in a mode file (its dictionaries and rules).
 _MODE_PATH = re.compile(r"(/[^'\"\s|]+)")
 # Where a mode's pipeline hands the transfer's output to the generator.
@@ -236,6 +253,101 @@ def split_generator(rest: str) -> tuple[str, str] | None:
     return f"{parts[0].strip()} | apertium-wblank-detach", parts[1].strip()
 
 
+@lru_cache(maxsize=64)
+def tagged_generation(generator: str) -> tuple[str, str] | None:
+    """The generator part of a pipeline as (generator in lt-proc's tagged mode ``-m``, the stages after it).
+
+    ``lt-proc -m`` writes each generated unit as ``^surface/lexical form$``: the surface is what ``-n``
+    writes, and the lexical form keeps the unknown-word mark (``^Daesh/*Daesh$``, ``^bar/\\@bar<n>$``,
+    ``^casa/#casa<vblex>…$``). So one generator run gives both the text and the marks, with no
+    ambiguity: a literal ``*``, ``#`` or ``@`` of the text is never in a lexical form. ``None`` when the
+    generator is not a plain ``lt-proc -z $1 FILE`` (fra-cat's generates with ``-b`` for a CG to choose).
+    """
+    first, _, after = generator.partition("|")
+    if not _PLAIN_GENERATOR.fullmatch(first.strip()):
+        return None
+    return first.strip().replace("$1", "-m"), after.strip()
+
+
+def untag_generated(chunk: str) -> tuple[str, tuple[str, ...]]:
+    """One segment of tagged generation (``lt-proc -m``) as plain generated text, and its unknown words.
+
+    The text is what ``lt-proc -n`` writes (an ambiguous generation keeps both surfaces, "YouTube/Youtube",
+    as ``-n`` does); the unknown words are the marked lexical forms' lemmas, in order (``*Daesh`` → Daesh).
+    """
+    found = []
+    if "/" in chunk:
+        for m in _GENERATED_MARK.finditer(chunk):
+            if m.group(1) is not None:
+                word = _MARK_WORD.match(_ESCAPED.sub(r"\1", m.group(1)))
+                if word is not None:
+                    found.append(word.group(0))
+    if "\\" in chunk:
+        return _GENERATED_UNIT.sub(r"\1\2", chunk), tuple(found)
+    return _GENERATED_UNIT_PLAIN.sub("", chunk), tuple(found)
+
+
+class _Link:
+    """Hands one pipeline's output to the next, NUL-separated segment by segment, through ``change``."""
+
+    def __init__(
+        self,
+        source: subprocess.Popen[bytes],
+        sink: subprocess.Popen[bytes],
+        change: Callable[[int, str], str],
+        expected: int,
+    ) -> None:
+        self.source, self.sink, self.change, self.expected = source, sink, change, expected
+        self.chunks = 0  # segments read so far
+        self.extra = False  # something after the expected segments
+        self.broken = False  # the sink died; its exit status says why
+
+    def _handle(self, piece: bytes) -> str:
+        k = self.chunks
+        self.chunks += 1
+        chunk = piece.decode("utf-8", "replace")
+        if k < self.expected:
+            return self.change(k, chunk)
+        if chunk.strip():
+            self.extra = True
+        return chunk
+
+    def _write(self, text: str) -> None:
+        assert self.sink.stdin is not None
+        if text and not self.broken:
+            try:
+                self.sink.stdin.write(text.encode("utf-8"))
+                self.sink.stdin.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                self.broken = True
+
+    def run(self) -> None:
+        assert self.source.stdout is not None
+        pending = b""
+        while True:
+            block = self.source.stdout.read1(1 << 16)
+            if not block:
+                break
+            pending += block
+            *done, pending = pending.split(b"\0")
+            if done:
+                self._write("".join(self._handle(piece) + "\0" for piece in done))
+        tail = pending.decode("utf-8", "replace")  # after the last NUL: as in str.split, one more chunk
+        if self.chunks < self.expected:
+            tail = self.change(self.chunks, tail)
+        elif tail.strip():
+            self.extra = True
+        self._write(tail)
+        self.close()
+
+    def close(self) -> None:
+        try:
+            if self.sink.stdin is not None:
+                self.sink.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
+
+
 def tag_units(analysed: str, text: str, first_tag: int) -> tuple[str, list[tuple[int, int] | None]]:
     """Wrap every lexical unit of one analysed segment in a numbered word-bound blank.
 
@@ -275,6 +387,28 @@ def read_tagged(output: str) -> tuple[str, str, list[tuple[int, int, tuple[str, 
     Each group is (start, end, tags): a stretch of the plain text and the tags of the source units
     it came from. Leading and trailing whitespace is trimmed; offsets index the trimmed plain text.
     """
+    if "\\" not in output:
+        plain: list[str] = []
+        groups: list[tuple[int, int, tuple[str, ...]]] = []
+        pos = 0
+        opened: tuple[int, tuple[str, ...]] | None = None
+        parts = _WBLANK_SPLIT.split(output)  # text, tag, text, tag, …, text
+        if not any("[" in part or "]" in part for part in parts[::2]):  # no superblank to unwrap either
+            for i, part in enumerate(parts):
+                if not i % 2:
+                    plain.append(part)
+                    pos += len(part)
+                elif part != "[[/]]":
+                    opened = (pos, tuple(t.strip() for t in part[2:-2].split(";") if t.strip()))
+                elif opened is not None:
+                    groups.append((opened[0], pos, opened[1]))
+                    opened = None
+            return _trimmed(plain, plain, groups)
+    return read_tagged_stream(output)
+
+
+def read_tagged_stream(output: str) -> tuple[str, str, list[tuple[int, int, tuple[str, ...]]]]:
+    """:func:`read_tagged` for any output: escapes and superblanks read token by token."""
     raw: list[str] = []
     plain: list[str] = []
     groups: list[tuple[int, int, tuple[str, ...]]] = []
@@ -294,6 +428,13 @@ def read_tagged(output: str) -> tuple[str, str, list[tuple[int, int, tuple[str, 
         elif m.group(0) == "[[/]]" and opened is not None:
             groups.append((opened[0], pos, opened[1]))
             opened = None
+    return _trimmed(raw, plain, groups)
+
+
+def _trimmed(
+    raw: list[str], plain: list[str], groups: list[tuple[int, int, tuple[str, ...]]]
+) -> tuple[str, str, list[tuple[int, int, tuple[str, ...]]]]:
+    """:func:`read_tagged`'s result: leading and trailing whitespace trimmed, the groups' offsets with it."""
     text = "".join(plain)
     lead = len(text) - len(text.lstrip())
     stripped = text.strip()
@@ -394,12 +535,12 @@ class ApertiumBackend(Backend):
             marked = self._run(mode, [], payload, len(texts))
             clean = self._run(mode, ["-u"], payload, len(texts))
             return [Translation(unescape(c), unknown_words(m, c)) for c, m in zip(clean, marked, strict=True)]
-        return [Translation(text, unknown_words(m, raw), links) for raw, text, links, m in aligned]
+        return [Translation(text, unknown, links) for text, links, unknown in aligned]
 
     def _run_aligned(
         self, mode: str, payload: str, texts: list[str]
-    ) -> list[tuple[str, str, tuple[tuple[int, int, int, int], ...], str]] | None:
-        """One pass with word-bound blanks: (escaped unmarked text, text, links, marked text) per segment.
+    ) -> list[tuple[str, tuple[tuple[int, int, int, int], ...], tuple[str, ...]]] | None:
+        """One pass with word-bound blanks: (text, links, unknown words) per segment.
 
         ``None`` when the mode's pipeline cannot be cut after the analyser and before the generator.
         """
@@ -407,10 +548,49 @@ class ApertiumBackend(Backend):
         split = split_generator(pipeline[1]) if pipeline is not None else None
         if pipeline is None or split is None:
             return None
-        analyser = pipeline[0]
+        analyser = ["bash", "-c", f"set -o pipefail; {pipeline[0]}"]
         middle, generator = split
-        # The marked branch reads the transfer's output from a FIFO that tee fills, into a file;
-        # the unmarked one is the pipeline's stdout. Both exit statuses count.
+        tagged = tagged_generation(generator)
+        marks: list[tuple[str, ...]] | None = None
+        if tagged is not None:
+            # The generator runs once, in lt-proc's tagged mode: the marks come from its lexical forms,
+            # and the units are unwrapped to their surfaces before the post-generator.
+            generate, post = tagged
+            rest = ["bash", "-c", f"set -o pipefail; {middle} | {generate}"]
+            after = ["bash", "-c", f"set -o pipefail; {post or 'cat'}"]
+            generated, spans, marks = self._pipe_tagged(mode, analyser, rest, payload, texts, after)
+        else:
+            generated, spans, marked = self._run_teed(mode, analyser, middle, generator, payload, texts)
+        out = []
+        for k, chunk in enumerate(generated.split("\0")[: len(texts)]):
+            raw, text, groups = read_tagged(chunk)
+            links = []
+            for start, end, tags in groups:
+                for tag in tags:
+                    span = spans[int(tag)] if tag.isdigit() and int(tag) < len(spans) else None
+                    if span is not None:
+                        links.append((span[0], span[1], start, end))
+            if marks is not None:
+                unknown = marks[k] if k < len(marks) else ()
+            else:
+                marked_chunk = marked[k] if k < len(marked) else ""
+                if "\\" in marked_chunk:
+                    marked_text = _WBLANK_TAG.sub(r"\1", marked_chunk)
+                else:
+                    marked_text = _WBLANK_TAG_PLAIN.sub("", marked_chunk)
+                unknown = unknown_words(marked_text.strip(), raw)
+            out.append((text, tuple(links), unknown))
+        return out
+
+    def _run_teed(
+        self, mode: str, analyser: list[str], middle: str, generator: str, payload: str, texts: list[str]
+    ) -> tuple[str, list[tuple[int, int] | None], list[str]]:
+        """For a generator that has no tagged mode (fra-cat's generates in ``-b`` mode, then a CG chooses):
+        the generator runs twice side by side on the transfer's output, once with marks and once without.
+
+        The marked branch reads the stream from a FIFO that ``tee`` fills, into a file; the unmarked one is
+        the pipeline's stdout. Both exit statuses count. Returns (unmarked output, tag spans, marked chunks).
+        """
         script = (
             "set -o pipefail\n"
             f'( {generator.replace("$1", "-g")} ) < "$3" > "$4" & marked=$!\n'
@@ -422,43 +602,41 @@ class ApertiumBackend(Backend):
         with tempfile.TemporaryDirectory(prefix="mtcompare-apertium-") as tmp:
             fifo, marked_file = Path(tmp) / "generator-input", Path(tmp) / "marked"
             os.mkfifo(fifo)
-            generated, spans = self._pipe_tagged(
+            generated, spans, _ = self._pipe_tagged(
                 mode,
-                ["bash", "-c", f"set -o pipefail; {analyser}"],
+                analyser,
                 ["bash", "-c", script, "apertium", "-n", "", str(fifo), str(marked_file)],
                 payload,
                 texts,
             )
             marked = self._check_output(mode, marked_file.read_bytes().decode("utf-8", "replace"), len(texts), "")
-        out = []
-        for chunk, marked_chunk in zip(generated.split("\0")[: len(texts)], marked.split("\0"), strict=False):
-            raw, text, groups = read_tagged(chunk)
-            links = []
-            for start, end, tags in groups:
-                for tag in tags:
-                    span = spans[int(tag)] if tag.isdigit() and int(tag) < len(spans) else None
-                    if span is not None:
-                        links.append((span[0], span[1], start, end))
-            if "\\" in marked_chunk:
-                marked_text = _WBLANK_TAG.sub(r"\1", marked_chunk)
-            else:
-                marked_text = _WBLANK_TAG_PLAIN.sub("", marked_chunk)
-            out.append((raw, text, tuple(links), marked_text.strip()))
-        return out
+        return generated, spans, marked.split("\0")
 
     def _pipe_tagged(
-        self, mode: str, analyser: list[str], argv: list[str], payload: str, texts: list[str]
-    ) -> tuple[str, list[tuple[int, int] | None]]:
-        """The analyser and the rest of the pipeline at once, each analysed segment tagged as it comes out.
+        self,
+        mode: str,
+        analyser: list[str],
+        argv: list[str],
+        payload: str,
+        texts: list[str],
+        post: list[str] | None = None,
+    ) -> tuple[str, list[tuple[int, int] | None], list[tuple[str, ...]]]:
+        """The analyser, the rest of the pipeline and the post-generation (``post``), all at once.
 
-        Returns the rest's output (checked as :meth:`_pipe` checks it) and the source span of every tag.
-        The analyser flushes at each NUL, so tagging and the later stages overlap with analysis.
+        Each analysed segment is tagged as it comes out of the analyser (it flushes at each NUL) and
+        handed on, so tagging and the later stages overlap with analysis. With ``post``, the rest's
+        output is lt-proc's tagged generation: each segment's units are unwrapped to their surfaces
+        and their marks collected (:func:`untag_generated`) as it comes out, and handed to ``post``.
+
+        Returns the last command's output (checked as :meth:`_pipe` checks it), the source span of every
+        tag, and with ``post`` the unknown words of each segment (else an empty list).
         """
         expected = len(texts)
         deadline = time.monotonic() + float(self.options.get("timeout", 600))
+        commands = [analyser, argv] + ([post] if post is not None else [])
         procs: list[subprocess.Popen[bytes]] = []
         try:
-            for command in (analyser, argv):
+            for command in commands:
                 procs.append(
                     subprocess.Popen(
                         command,
@@ -472,14 +650,15 @@ class ApertiumBackend(Backend):
             for proc in procs:
                 _kill_group(proc)
             raise ExternalCommandError(f"cannot run bash for apertium {mode}: {exc.strerror}") from None
-        first, rest = procs
         captured: dict[str, bytes] = {}
+        spans: list[tuple[int, int] | None] = []
+        marks: list[tuple[str, ...]] = []
 
         def feed() -> None:
-            assert first.stdin is not None
+            assert procs[0].stdin is not None
             try:
-                first.stdin.write(payload.encode("utf-8"))
-                first.stdin.close()
+                procs[0].stdin.write(payload.encode("utf-8"))
+                procs[0].stdin.close()
             except (BrokenPipeError, ValueError, OSError):
                 pass
 
@@ -487,59 +666,33 @@ class ApertiumBackend(Backend):
             assert stream is not None
             captured[name] = stream.read()
 
+        def tag(k: int, chunk: str) -> str:
+            tagged, found = tag_units(chunk, texts[k].replace("\0", " "), len(spans))
+            spans.extend(found)
+            return tagged
+
+        def untag(k: int, chunk: str) -> str:
+            surfaces, found = untag_generated(chunk)
+            marks.append(found)
+            return surfaces
+
+        links = [_Link(procs[0], procs[1], tag, expected)]
+        if post is not None:
+            links.append(_Link(procs[1], procs[2], untag, expected))
+        last = procs[-1]
         threads = [
             threading.Thread(target=feed, daemon=True),
-            threading.Thread(target=drain, args=("out", rest.stdout), daemon=True),
-            threading.Thread(target=drain, args=("err1", first.stderr), daemon=True),
-            threading.Thread(target=drain, args=("err2", rest.stderr), daemon=True),
+            threading.Thread(target=drain, args=("out", last.stdout), daemon=True),
+            *(threading.Thread(target=link.run, daemon=True) for link in links[1:]),
+            *(
+                threading.Thread(target=drain, args=(f"err{i}", proc.stderr), daemon=True)
+                for i, proc in enumerate(procs)
+            ),
         ]
         for thread in threads:
             thread.start()
-        spans: list[tuple[int, int] | None] = []
-        analysed_chunks = 0
-        extra = False
-        pending = b""
-        broken = False
-        assert first.stdout is not None and rest.stdin is not None
         try:
-            while True:
-                block = first.stdout.read1(1 << 16)
-                if not block:
-                    break
-                pending += block
-                *done, pending = pending.split(b"\0")
-                pieces = []
-                for piece in done:
-                    k = analysed_chunks
-                    analysed_chunks += 1
-                    chunk = piece.decode("utf-8", "replace")
-                    if k < expected:
-                        chunk, found = tag_units(chunk, texts[k].replace("\0", " "), len(spans))
-                        spans += found
-                    elif chunk.strip():
-                        extra = True
-                    pieces.append(chunk + "\0")
-                if pieces and not broken:
-                    try:
-                        rest.stdin.write("".join(pieces).encode("utf-8"))
-                        rest.stdin.flush()
-                    except (BrokenPipeError, OSError):
-                        broken = True  # the rest died; its exit status says why
-            tail = pending.decode("utf-8", "replace")  # after the last NUL: as in str.split, one more chunk
-            if analysed_chunks < expected:
-                tail, found = tag_units(tail, texts[analysed_chunks].replace("\0", " "), len(spans))
-                spans += found
-            elif tail.strip():
-                extra = True
-            if not broken:
-                try:
-                    rest.stdin.write(tail.encode("utf-8"))
-                except (BrokenPipeError, OSError):
-                    pass
-            try:
-                rest.stdin.close()
-            except (BrokenPipeError, OSError):
-                pass
+            links[0].run()  # here: the analyser's output is the most work of the Python side
             for proc in procs:
                 proc.wait(timeout=max(deadline - time.monotonic(), 0.001))
             for thread in threads:
@@ -554,27 +707,24 @@ class ApertiumBackend(Backend):
             # The pipes' file objects are closed once nothing reads them (a drain that still runs keeps its own).
             for thread in threads:
                 thread.join(timeout=5)
-            streams = {"out": rest.stdout, "err1": first.stderr, "err2": rest.stderr}
-            for name, stream in streams.items():
-                if stream is not None and name in captured:
-                    stream.close()
-            for stream in (first.stdout, rest.stdin):
-                try:
-                    if stream is not None:
+            for i, proc in enumerate(procs):
+                for name, stream in ((f"err{i}", proc.stderr), ("out", proc.stdout if proc is last else None)):
+                    if stream is not None and name in captured:
                         stream.close()
-                except OSError:
-                    pass
-        for proc, err in ((first, "err1"), (rest, "err2")):
-            stderr = captured.get(err, b"").decode("utf-8", "replace").strip()
+            for link in links:
+                link.close()
+        for i, proc in enumerate(procs):
+            stderr = captured.get(f"err{i}", b"").decode("utf-8", "replace").strip()
             if proc.returncode != 0:
                 raise ExternalCommandError(f"apertium {mode} failed (exit {proc.returncode}): {stderr[-300:]}")
-        if analysed_chunks + 1 < expected or extra:
+        if links[0].chunks + 1 < expected or links[0].extra:
             raise ExternalCommandError(
-                f"apertium {mode} returned {analysed_chunks + 1} NUL-separated segments for {expected}; "
-                f"alignment lost. stderr: {captured.get('err1', b'').decode('utf-8', 'replace').strip()[-300:]}"
+                f"apertium {mode} returned {links[0].chunks + 1} NUL-separated segments for {expected}; "
+                f"alignment lost. stderr: {captured.get('err0', b'').decode('utf-8', 'replace').strip()[-300:]}"
             )
-        stderr = captured.get("err2", b"").decode("utf-8", "replace").strip()
-        return self._check_output(mode, captured.get("out", b"").decode("utf-8", "replace"), expected, stderr), spans
+        stderr = captured.get(f"err{len(procs) - 1}", b"").decode("utf-8", "replace").strip()
+        output = self._check_output(mode, captured.get("out", b"").decode("utf-8", "replace"), expected, stderr)
+        return output, spans, marks
 
     def _run(self, mode: str, flags: list[str], payload: str, expected: int) -> list[str]:
         """One apertium process over the whole NUL-separated batch; ``expected`` segments come back."""
