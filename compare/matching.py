@@ -38,10 +38,11 @@ Offsets always index the original text: ``text[occ.start:occ.end] == occ.text``.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple, overload
@@ -394,6 +395,42 @@ class _Profile:
 FAST_LEMMA_LANGUAGES = 4
 
 
+def _decoded_dictionary(lang: str, decode: Callable[[], Any]) -> Any:
+    """simplemma's dictionary for ``lang`` as a dict, from a copy decoded once and kept in the user cache.
+
+    simplemma stores each language front-coded and compressed; ``decode`` (simplemma's own loader) takes
+    half a second for Spanish and more for larger languages, in every process. The decoded
+    ``bytes → bytes`` dict is kept with :mod:`marshal` (plain data: reading it runs no code) under
+    ``<cache dir>/lemmas``, keyed by simplemma's version, and the next process reads it in a third of
+    the time. A cache that cannot be read or written is passed by: the dictionary is decoded as before.
+    """
+    import marshal
+
+    from simplemma import __version__ as simplemma_version
+    from simplemma.strategies.dictionaries.dictionary_factory import MappingStrToByteString
+
+    from .cache import default_cache_dir
+
+    path = default_cache_dir() / "lemmas" / f"simplemma-{simplemma_version}-{lang}.marshal"
+    try:
+        data = marshal.loads(path.read_bytes())
+        if isinstance(data, dict):
+            return MappingStrToByteString(data)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    decoded = decode()
+    raw = getattr(decoded, "_dict", None)
+    if isinstance(raw, dict):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_name(f"{path.name}.{os.getpid()}.part")
+            part.write_bytes(marshal.dumps(raw))
+            os.replace(part, path)  # whole or not at all: a reader never sees half a file
+        except (OSError, ValueError):
+            pass
+    return decoded
+
+
 @lru_cache(maxsize=1)
 def _lemmatizer() -> Any:
     """One simplemma lemmatizer whose dictionary cache holds every language we lemmatise.
@@ -419,7 +456,7 @@ def _lemmatizer() -> Any:
 
         def _get_dictionary_uncached(self, lang: str) -> Any:
             if self._fast < FAST_LEMMA_LANGUAGES:
-                found = super()._get_dictionary_uncached(lang)
+                found = _decoded_dictionary(lang, lambda: super(_Bounded, self)._get_dictionary_uncached(lang))
                 self._fast += 1
                 return found
             return StreamMap(lang)
