@@ -462,3 +462,27 @@ def test_lemmas_are_the_same_from_dicts_and_from_compressed_streams() -> None:
     factory = lemmatizer._lemmatization_strategy._dictionary_lookup._dictionary_factory
     kinds = {type(factory.get_dictionary(lang)) for lang in words}
     assert StreamMap in kinds and len(kinds) == 2
+
+
+def test_decoded_lemma_dictionaries_are_kept_in_the_user_cache(tmp_path, monkeypatch) -> None:
+    """The decoded dictionary is written once, read back by the next process, and decoded again if the copy
+    is damaged; the lookups give the same lemmas either way."""
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    from compare.matching import _decoded_dictionary
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    decoded: list[str] = []
+
+    def decode() -> object:
+        decoded.append("en")
+        return DefaultDictionaryFactory()._get_dictionary_uncached("en")
+
+    first = _decoded_dictionary("en", decode)
+    [copy] = (tmp_path / "mtcompare" / "lemmas").glob("simplemma-*-en.marshal")
+    second = _decoded_dictionary("en", decode)
+    assert decoded == ["en"] and second.get("went") == first.get("went") == "go"
+    copy.write_bytes(b"\x00damaged")
+    third = _decoded_dictionary("en", decode)
+    assert decoded == ["en", "en"] and third.get("militias") == "militia"
+    assert not list(copy.parent.glob("*.part"))
