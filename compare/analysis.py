@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -493,6 +494,32 @@ def _outcomes(shifts: Sequence[Shift]) -> list[Any]:
     from .stats import Outcome
 
     return [Outcome(s.segment, s.concept, s.status, s.frame_change, s.back_concept) for s in shifts]
+
+
+def prepare(lexicon: Lexicon | None, langs: Sequence[str], metrics: Sequence[str] = ()) -> threading.Thread:
+    """Start loading what an analysis of ``langs`` will need, in a background thread; join it before analysing.
+
+    The lexicon, each language's matcher (its forms compiled, its lemma dictionary read) and sacrebleu
+    take most of a first analysis's time in a fresh process; :func:`compare.roundtrip` loads them while
+    the engine translates. Any error is left for the analysis itself to raise, with its own message.
+    """
+
+    def load() -> None:
+        from .lexicon import Lexicon
+        from .matching import matcher_for
+
+        try:
+            lex = lexicon if lexicon is not None else Lexicon.default()
+            for lang in dict.fromkeys(langs):
+                matcher_for(lang, lex)
+            if any(m != "semantic" for m in metrics):
+                from .metrics import mt  # noqa: F401  (sacrebleu with it)
+        except Exception:  # noqa: BLE001  (reported by the analysis, which runs the same steps)
+            pass
+
+    thread = threading.Thread(target=load, name="mtcompare-prepare-analysis", daemon=True)
+    thread.start()
+    return thread
 
 
 def analyse(

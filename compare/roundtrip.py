@@ -434,6 +434,11 @@ def roundtrip(
     plans = plan_paths(src, via, chain)
     systems = name_systems(backends)
     loaded = list(zip([name for name, _ in systems], load_backends([spec for _, spec in systems], **options)))
+    prepared = None
+    if analyse:  # the analysis's data loads while the engine translates
+        from .analysis import prepare
+
+        prepared = prepare(lexicon, [src, *(lang for plan in plans for lang in plan)], metrics)
     paths = []
     with open_cache(cache) as store:
         routed = [(name, backend, plan_routes(plans, backend, src, route)) for name, backend in loaded]
@@ -447,6 +452,8 @@ def roundtrip(
     if analyse:
         from .analysis import analyse as run_analysis
 
+        if prepared is not None:
+            prepared.join()
         result = run_analysis(result, lexicon=lexicon, metrics=metrics)
     return result
 

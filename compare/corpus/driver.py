@@ -167,6 +167,11 @@ def pipe(
     for backend in loaded:  # refuses a bad plan or a missing pair now, before any document is read
         plan_routes(plan_paths(src, via, chain), backend, src, route)
     names = [name for name, _ in systems]
+    prepared = None
+    if analyse:  # the analysis's data loads while the first chunk is translated
+        from ..analysis import prepare
+
+        prepared = prepare(lex, [src, *(lang for plan in plan_paths(src, via, chain) for lang in plan)], metric_names)
     runner = executor if executor is not None else LocalExecutor(loaded)
     try:
         with open_cache(cache) as store:
@@ -202,6 +207,8 @@ def pipe(
                     if analyse:
                         from ..analysis import analyse as run_analysis
 
+                        if prepared is not None:
+                            prepared.join()
                         result = run_analysis(result, lexicon=lex, metrics=metric_names, statistics=False)
                     finished_docs += 1
                     finished_segments += len(segments)
