@@ -33,37 +33,36 @@ ROOT = Path(__file__).resolve().parent.parent
 NTREX = ROOT.parent / "shared" / "corpora" / "ntrex" / "newstest2019-src.eng.txt"
 
 
-def child(file: Path, pivot: str, metrics: list[str] | None) -> None:
-    """Run in a fresh process: one round trip with analysis, printing the split as JSON."""
+def child(file: Path, pivot: str, metrics: list[str] | None, analyse: bool) -> None:
+    """Run in a fresh process: one round trip as a user runs it, printing its times as JSON."""
     started = time.perf_counter()
     import compare
 
     imported = time.perf_counter()
     lines = [ln for ln in file.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    result = compare.roundtrip(lines, "en", via=[pivot], cache=False, analyse=False)
-    translated = time.perf_counter()
-    analysed = compare.analyse(result, metrics=metrics)
+    result = compare.roundtrip(lines, "en", via=[pivot], cache=False, analyse=analyse, metrics=metrics)
     done = time.perf_counter()
-    assert analysed.analysis is not None
+    assert (result.analysis is not None) == analyse
     print(
         json.dumps(
             {
                 "segments": len(lines),
                 "import_s": imported - started,
-                "translate_s": translated - imported,
-                "analyse_s": done - translated,
+                "roundtrip_s": done - imported,
                 "compare_file": compare.__file__,
             }
         )
     )
 
 
-def run_mtcompare(file: Path, pivot: str, metrics: str, code_root: Path | None) -> tuple[float, dict[str, float]]:
+def run_mtcompare(
+    file: Path, pivot: str, metrics: str, code_root: Path | None, analyse: bool = True
+) -> tuple[float, dict[str, float]]:
     env = dict(os.environ)
     if code_root is not None:
         env["PYTHONPATH"] = str(code_root) + os.pathsep + env.get("PYTHONPATH", "")
     argv = [sys.executable, str(Path(__file__).resolve()), "--child", "--file", str(file), "--pivot", pivot]
-    argv += ["--metrics", metrics]
+    argv += ["--metrics", metrics] + ([] if analyse else ["--no-analysis"])
     started = time.perf_counter()
     out = subprocess.run(argv, capture_output=True, text=True, env=env, check=True)
     wall = time.perf_counter() - started
@@ -110,14 +109,18 @@ def main() -> None:
     parser.add_argument("--pivot", default="es")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
-        "--metrics", default="bleu,chrf,ter", help="metrics of the analysis, comma-separated, or 'none' (default: all)"
+        "--metrics",
+        default="bleu,chrf,ter",
+        help="metrics of the full run, comma-separated (default: bleu,chrf,ter, the CLI's default)",
     )
     parser.add_argument("--json", type=Path, help="write the measurements here")
     parser.add_argument("--code-root", type=Path, help="import compare from this checkout")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-analysis", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.file, args.pivot, None if args.metrics == "none" else args.metrics.split(","))
+        metrics = [] if args.metrics == "none" else args.metrics.split(",")
+        child(args.file, args.pivot, metrics, not args.no_analysis)
         return
     if args.code_root is not None:
         sys.path.insert(0, str(args.code_root))
@@ -126,38 +129,38 @@ def main() -> None:
     backend = load_backend("apertium")
     forward = backend.hop_signature("en", args.pivot).model
     back = backend.hop_signature(args.pivot, "en").model
-    bare: list[float] = []
-    ours: list[float] = []
-    corpus_runs: list[float] = []
-    splits: list[dict[str, float]] = []
+    runs: dict[str, list[float]] = {"bare": [], "terms": [], "metrics": [], "translation": [], "corpus": []}
+    children: dict[str, list[dict[str, float]]] = {"terms": [], "metrics": [], "translation": []}
+    variants = {"terms": ("none", True), "metrics": (args.metrics, True), "translation": ("none", False)}
     with tempfile.TemporaryDirectory(prefix="mtcompare-bench-") as tmp:
         corpus = corpus_file(args.file, Path(tmp))
         for _ in range(args.repeat):  # interleaved, so that a busy moment of the machine hits all
-            bare.append(run_bare(args.file, forward, back))
-            wall, split = run_mtcompare(args.file, args.pivot, args.metrics, args.code_root)
-            ours.append(wall)
-            splits.append(split)
+            runs["bare"].append(run_bare(args.file, forward, back))
+            for name, (metrics, analyse) in variants.items():
+                wall, times = run_mtcompare(args.file, args.pivot, metrics, args.code_root, analyse)
+                runs[name].append(wall)
+                children[name].append(times)
             if args.code_root is None:
-                corpus_runs.append(run_corpus(corpus, args.pivot, args.metrics, Path(tmp)))
-    med_bare, med_ours = statistics.median(bare), statistics.median(ours)
-    split = {k: statistics.median(s[k] for s in splits) for k in ("import_s", "translate_s", "analyse_s")}
-    rows: list[tuple[str, float | None, float | None]] = [
-        (f"apertium {forward} | apertium {back}", med_bare, 1.0),
-        (f"mtcompare en>{args.pivot}>en, analysis included", med_ours, med_ours / med_bare),
-        (f"  (analysis metrics: {args.metrics})", None, None),
-        ("  of which: import", split["import_s"], split["import_s"] / med_bare),
-        ("  of which: translation (2 hops)", split["translate_s"], split["translate_s"] / med_bare),
-        ("  of which: analysis", split["analyse_s"], split["analyse_s"] / med_bare),
+                runs["corpus"].append(run_corpus(corpus, args.pivot, args.metrics, Path(tmp)))
+    med = {name: statistics.median(times) for name, times in runs.items() if times}
+    rows = [
+        (f"apertium {forward} | apertium {back}", "bare"),
+        ("mtcompare roundtrip: terms traced (matching, alignment,", "terms"),
+        ("  classification), no metrics", None),
+        (f"mtcompare roundtrip: terms and {args.metrics}", "metrics"),
+        ("mtcompare roundtrip: translation only (--no-terms)", "translation"),
+        ("mtcompare corpus: terms and metrics, the same lines as documents", "corpus"),
     ]
-    if corpus_runs:
-        med_corpus = statistics.median(corpus_runs)
-        rows.append(("mtcompare corpus (the same lines as documents)", med_corpus, med_corpus / med_bare))
-    segments = splits[0]["segments"]
+    segments = children["terms"][0]["segments"]
     print(f"{segments:,} segments from {args.file.name}, median of {args.repeat} runs; {machine()}")
-    print(f"compare imported from {Path(splits[0]['compare_file']).parent.parent}")
-    print(f"{'':52} {'wall s':>8} {'× bare':>8}")
-    for name, seconds, ratio in rows:
-        print(f"{name:52}" if seconds is None else f"{name:52} {seconds:8.2f} {ratio:7.2f}×")
+    print(f"compare imported from {Path(children['terms'][0]['compare_file']).parent.parent}")
+    print("each run is a fresh process, timed from start to exit (import included)")
+    print(f"{'':66} {'wall s':>8} {'× bare':>8}")
+    for label, name in rows:
+        if name is None:
+            print(label)
+        elif name in med:
+            print(f"{label:66} {med[name]:8.2f} {med[name] / med['bare']:7.2f}×")
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -170,14 +173,10 @@ def main() -> None:
                     "modes": [forward, back],
                     "repeat": args.repeat,
                     "machine": machine(),
-                    "compare_root": str(Path(splits[0]["compare_file"]).parent.parent),
-                    "bare_s": bare,
-                    "mtcompare_s": ours,
-                    "mtcompare_split": splits,
-                    "median_bare_s": med_bare,
-                    "median_mtcompare_s": med_ours,
-                    "ratio": med_ours / med_bare,
-                    "mtcompare_corpus_s": corpus_runs,
+                    "runs_s": runs,
+                    "children": children,
+                    "median_s": med,
+                    "ratio": {name: seconds / med["bare"] for name, seconds in med.items()},
                 },
                 indent=2,
             )
