@@ -347,3 +347,18 @@ def test_one_hop_paths_are_analysed_beside_round_trips(systems: tuple[Path, Path
     assert comparison.metrics is None and comparison.shift_rate.count_b == 0
     jsonschema.validate(json.loads(json.dumps(analysed.to_dict())), result_schema())
     assert "parallel" in compare.analysis.MATCHER_MODULES
+
+
+def test_prepare_loads_the_matchers_in_a_thread_and_leaves_errors_to_the_analysis() -> None:
+    from compare.analysis import prepare
+    from compare.lexicon import Lexicon
+    from compare.matching import _MATCHERS
+
+    lexicon = Lexicon.default()
+    thread = prepare(lexicon, ["en", "es", "en"], ["bleu"])
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert {"en", "es"} <= set(_MATCHERS[lexicon])
+    broken = prepare(lexicon, ["not a language!"], [])
+    broken.join(timeout=120)
+    assert not broken.is_alive()  # nothing raised in the thread; the analysis reports a bad language itself
