@@ -17,7 +17,6 @@ ctranslate2 and transformers are imported only when a model is loaded or convert
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from dataclasses import dataclass
@@ -43,7 +42,7 @@ from .hub import (
     load_error,
     resolve_source,
 )
-from .presets import ModelChoice, Preset, load_presets
+from .presets import ModelChoice, Preset, PresetModels, load_presets, missing_modules
 
 #: What ``models convert`` writes beside the converted model: where it came from and how.
 METADATA_FILE = "mtcompare.json"
@@ -139,7 +138,7 @@ def _check_model_dir(path: Path) -> Path:
     return path
 
 
-class CT2Backend(Backend):
+class CT2Backend(PresetModels, Backend):
     """Translate with a CTranslate2 model converted from a Hugging Face Marian, NLLB or M2M100 model."""
 
     name = "ct2"
@@ -198,26 +197,14 @@ class CT2Backend(Backend):
 
     @classmethod
     def availability(cls) -> Availability:
-        if importlib.util.find_spec("ctranslate2") is None:
+        if missing_modules("ctranslate2"):
             return Availability(False, f"ctranslate2 not installed; install the extra: {INSTALL_HINT}")
-        missing = [m for m in ("transformers", "sentencepiece") if importlib.util.find_spec(m) is None]
+        missing = missing_modules("transformers", "sentencepiece")
         if missing:
             return Availability(
                 False, f"{', '.join(missing)} not installed (the tokenizers); install: pip install 'mtcompare[ct2,hf]'"
             )
         return Availability(True)
-
-    def pairs(self) -> set[tuple[str, str]]:
-        if self.preset is not None and self.preset.template is not None:
-            return self.preset.served_pairs()
-        return set()
-
-    def model_for(self, source_lang: str, target_lang: str) -> ModelChoice:
-        """The model (hub id, or the converted directory) that translates this pair."""
-        if self.preset is not None:
-            return self.preset.choose(source_lang, target_lang)
-        assert self.model_id is not None
-        return ModelChoice(self.model_id)
 
     def directory_for(self, choice: ModelChoice) -> Path:
         """The converted model directory of a model: the one given, or the hub model's in ``models_dir``."""

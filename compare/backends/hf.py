@@ -22,7 +22,6 @@ recorded in the hop signature (``align=off``) and gives no links.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -41,7 +40,16 @@ from ..results import HopSignature, Link, Translation
 from .base import Availability, Backend, Option
 from .families import Family, family_for
 from .hub import cached_commit, directory_hash, first_line, from_pretrained, load_error, resolve_source
-from .presets import PRESET_FILE, ModelChoice, Preset, Presets, load_presets, parse_presets
+from .presets import (
+    PRESET_FILE,
+    ModelChoice,
+    Preset,
+    PresetModels,
+    Presets,
+    load_presets,
+    missing_modules,
+    parse_presets,
+)
 
 __all__ = ["HFBackend", "ModelChoice", "PRESET_FILE", "Preset", "Presets", "load_presets", "parse_presets"]
 
@@ -86,7 +94,7 @@ def _segment_seed(seed: int, text: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}\0{text}".encode()).digest()[:4], "big")
 
 
-class HFBackend(Backend):
+class HFBackend(PresetModels, Backend):
     """Translate with a Hugging Face seq2seq model: a preset, a hub id, or a local directory."""
 
     name = "hf"
@@ -130,24 +138,12 @@ class HFBackend(Backend):
 
     @classmethod
     def availability(cls) -> Availability:
-        missing = [m for m in ("torch", "transformers", "sentencepiece") if importlib.util.find_spec(m) is None]
+        missing = missing_modules("torch", "transformers", "sentencepiece")
         if missing:
             return Availability(
                 False, f"{', '.join(missing)} not installed; install the extra: pip install 'mtcompare[hf]'"
             )
         return Availability(True)
-
-    def pairs(self) -> set[tuple[str, str]]:
-        if self.preset is not None and self.preset.template is not None:
-            return self.preset.served_pairs()
-        return set()
-
-    def model_for(self, source_lang: str, target_lang: str) -> ModelChoice:
-        """The model (hub id or absolute path) that translates this pair."""
-        if self.preset is not None:
-            return self.preset.choose(source_lang, target_lang)
-        assert self.model_id is not None
-        return ModelChoice(self.model_id)
 
     def hop_signature(self, source_lang: str, target_lang: str) -> HopSignature:
         model = self.model_for(source_lang, target_lang).model

@@ -114,6 +114,33 @@ class Preset:
         return list(dict.fromkeys(found))
 
 
+class PresetModels:
+    """What the neural backends (``hf``, ``ct2``) share: one model for every pair, or a preset choosing per pair."""
+
+    preset: Preset | None
+    #: The one model used for every pair (hub id or path); None for a per-pair preset.
+    model_id: str | None
+
+    def pairs(self) -> set[tuple[str, str]]:
+        if self.preset is not None and self.preset.template is not None:
+            return self.preset.served_pairs()
+        return set()
+
+    def model_for(self, source_lang: str, target_lang: str) -> ModelChoice:
+        """The model (hub id or path) that translates this pair."""
+        if self.preset is not None:
+            return self.preset.choose(source_lang, target_lang)
+        assert self.model_id is not None
+        return ModelChoice(self.model_id)
+
+
+def missing_modules(*names: str) -> list[str]:
+    """The modules of ``names`` that cannot be imported here (found without importing them)."""
+    import importlib.util
+
+    return [name for name in names if importlib.util.find_spec(name) is None]
+
+
 @dataclass(frozen=True)
 class Presets:
     """The contents of a preset file: presets by name and each family's language codes."""
