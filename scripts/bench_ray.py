@@ -26,8 +26,6 @@ import json
 import os
 import platform
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,7 +36,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NTREX_EN = ROOT.parent / "shared" / "corpora" / "ntrex" / "newstest2019-src.eng.txt"
 MTCOMPARE = [sys.executable, "-m", "compare"]
-RAY = Path(sys.executable).with_name("ray")
 WORKERS = (1, 2, 4, 8, 16, 32, 64)
 
 
@@ -47,97 +44,6 @@ def write_documents(path: Path, count: int) -> int:
     rows = [{"id": f"ntrex-{i:05d}", "text": line} for i, line in enumerate(lines)]
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return len(rows)
-
-
-# --- a Ray head of our own ----------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _die_with_parent() -> None:
-    """In the child before exec: SIGTERM when the process that started it dies (a killed run leaves no
-    Ray head behind)."""
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-
-def _session_members(sid: int) -> list[int]:
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()  # state ppid pgrp session ...
-            if int(fields[3]) == sid and fields[0] != "Z":  # a zombie is gone already
-                pids.append(int(entry))
-    return pids
-
-
-def start_head(temp: str, cpus: int) -> tuple[subprocess.Popen[bytes], str]:
-    """``ray start --head --block`` in its own session; returns it and its address once it answers."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"} | {"RAY_USAGE_STATS_ENABLED": "0"}
-    head = subprocess.Popen(
-        [
-            str(RAY), "start", "--head", "--block", "--port", str(port), "--num-cpus", str(cpus), "--num-gpus", "0",
-            "--temp-dir", temp, "--include-dashboard=false", "--dashboard-agent-listen-port", str(_free_port()),
-            "--disable-usage-stats",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-        preexec_fn=_die_with_parent,
-    )  # fmt: skip
-    address = f"127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    probe = (
-        "import ray, sys\n"
-        f"ray.init(address={address!r}, logging_level='ERROR', log_to_driver=False)\n"
-        "sys.exit(0 if any(n['Alive'] for n in ray.nodes()) else 1)\n"
-    )
-    while time.monotonic() < deadline:
-        if head.poll() is not None:
-            raise SystemExit(f"ray start --head exited with {head.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=2):
-                pass
-        except OSError:
-            time.sleep(0.2)
-            continue
-        if subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=120).returncode == 0:
-            return head, address
-        time.sleep(1)
-    stop_head(head)
-    raise SystemExit("the Ray head did not come up within 180 s")
-
-
-def stop_head(head: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the head (it stops what it started), then SIGKILL to what is left of its session."""
-    try:
-        head.send_signal(signal.SIGTERM)  # ray start --block stops what it started
-    except ProcessLookupError:
-        pass
-    deadline = time.monotonic() + 30
-    while _session_members(head.pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    for pid in _session_members(head.pid):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    try:
-        head.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 # --- measurements -------------------------------------------------------------------------------------
@@ -221,8 +127,11 @@ def main() -> None:
         head = None
         address = args.address
         if address is None:
+            from compare.corpus.ray_head import LocalHead
+
             print(f"starting a Ray head ({args.cpus} CPUs) ...", file=sys.stderr)
-            head, address = start_head(str(work / "ray"), args.cpus)
+            head = LocalHead.start(work / "ray", cpus=args.cpus)
+            address = head.address
         try:
             runs: dict[str, list[dict]] = {"local": [], "ray": []}
             for i in range(args.repeat):
@@ -242,7 +151,7 @@ def main() -> None:
             worker = per_worker(address, lines)
         finally:
             if head is not None:
-                stop_head(head)
+                head.stop()
 
     segments = runs["local"][0]["segments"]
     local_s = statistics.median(r["wall_s"] for r in runs["local"])

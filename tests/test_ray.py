@@ -31,6 +31,7 @@ import pytest
 
 import compare
 from compare.corpus.executor import LocalExecutor, TranslationJob, make_executor
+from compare.corpus.ray_head import LocalHead, free_port, session_members
 from compare.errors import ArgumentValueError, BackendUnavailableError, UnsupportedPairError
 
 ray = pytest.importorskip("ray", reason="the ray extra is not installed")
@@ -38,41 +39,9 @@ ray = pytest.importorskip("ray", reason="the ray extra is not installed")
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
-RAY = Path(sys.executable).with_name("ray")
 NTREX = ROOT.parent / "shared" / "corpora" / "ntrex"
 NTREX_EN = NTREX / "newstest2019-src.eng.txt"
 START_TIMEOUT = 180.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _die_with_parent() -> None:
-    """In the child before exec: SIGTERM when the process that started it dies (a killed run leaves no
-    Ray head behind)."""
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-
-def _session_members(sid: int) -> list[int]:
-    """Live processes whose session id is ``sid`` (the head and everything it started; not zombies)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[3]) == sid and fields[0] != "Z":  # state ppid pgrp session ...; zombies are gone
-            pids.append(int(entry))
-    return pids
 
 
 def _children(pid: int) -> list[int]:
@@ -102,49 +71,6 @@ def _wait_for(check, timeout: float, what: str, interval: float = 0.1):  # type:
         time.sleep(interval)
 
 
-def _listening(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def _cluster_up(address: str) -> bool:
-    """Whether the head answers and has an alive node (checked in a fresh process: the test process
-    connects only through the executors under test)."""
-    probe = (
-        "import ray, sys\n"
-        f"ray.init(address={address!r}, logging_level='ERROR', log_to_driver=False)\n"
-        "sys.exit(0 if any(n['Alive'] for n in ray.nodes()) else 1)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=120)
-    return done.returncode == 0
-
-
-def _stop_session(head: subprocess.Popen[bytes]) -> None:
-    """Stop the head and every process of its session (only those: the session is this fixture's own).
-
-    SIGTERM to the head first (``ray start --block`` then stops the processes it started), then SIGKILL
-    to whatever of the session is left."""
-    try:
-        head.send_signal(signal.SIGTERM)  # ray start --block stops what it started
-    except ProcessLookupError:
-        pass
-    try:
-        _wait_for(lambda: not _session_members(head.pid), 30, "the cluster's processes to exit", 0.2)
-    except AssertionError:
-        for pid in _session_members(head.pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-    try:
-        head.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        pass
-
-
 @dataclass(frozen=True)
 class Cluster:
     """The test cluster: its GCS address and the session id of all its processes."""
@@ -155,7 +81,7 @@ class Cluster:
     def actor_processes(self, class_name: str = "_BackendWorker") -> list[int]:
         """The worker processes of this cluster that host an actor of ``class_name`` (Ray sets their title)."""
         found = []
-        for pid in _session_members(self.session):
+        for pid in session_members(self.session):
             try:
                 title = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
             except OSError:
@@ -169,36 +95,12 @@ class Cluster:
 def ray_cluster() -> Iterator[Cluster]:
     """A Ray head node with 2 CPUs, in its own process session."""
     temp = tempfile.mkdtemp(prefix="mtray", dir="/tmp")  # Ray's unix sockets need a short path
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"} | {"RAY_USAGE_STATS_ENABLED": "0"}
-    head = subprocess.Popen(
-        [
-            str(RAY), "start", "--head", "--block",
-            "--node-ip-address", "127.0.0.1",
-            "--port", str(port),
-            "--num-cpus", "2", "--num-gpus", "0",
-            "--temp-dir", temp,
-            "--include-dashboard=false", "--dashboard-host", "127.0.0.1",
-            "--dashboard-agent-listen-port", str(_free_port()),
-            "--disable-usage-stats",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-        preexec_fn=_die_with_parent,
-    )  # fmt: skip
-    address = f"127.0.0.1:{port}"
     try:
-        _wait_for(lambda: head.poll() is not None or _listening(port), START_TIMEOUT, "the Ray head's port", 0.2)
-        _wait_for(lambda: head.poll() is not None or _cluster_up(address), START_TIMEOUT, "the Ray head", 1.0)
-        if head.poll() is not None:
-            pytest.fail(f"ray start --head exited with {head.returncode}")
-        yield Cluster(address, head.pid)
+        with LocalHead.start(temp, cpus=2, timeout=START_TIMEOUT) as head:
+            yield Cluster(head.address, head.session)
+            if ray.is_initialized():
+                ray.shutdown()
     finally:
-        if ray.is_initialized():
-            ray.shutdown()
-        _stop_session(head)
         shutil.rmtree(temp, ignore_errors=True)
 
 
@@ -309,7 +211,7 @@ def test_split_jobs_are_shards_in_order(ray_cluster: Cluster, apertium) -> None:
 
 
 def test_unreachable_cluster_is_one_line(apertium) -> None:  # type: ignore[no-untyped-def]
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     with pytest.raises(BackendUnavailableError) as info:
         make_executor("ray", [apertium], address=f"127.0.0.1:{port}")
     message = str(info.value)
@@ -510,7 +412,7 @@ def test_interrupted_ray_driver_resumes(ray_cluster: Cluster, tmp_path: Path) ->
 def test_corpus_command_unreachable_cluster_is_one_line(tmp_path: Path) -> None:
     source = tmp_path / "docs.jsonl"
     source.write_text('{"id": "a", "text": "The regime shelled the town."}\n', encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     done = _corpus(str(source), "-o", str(tmp_path / "out"), "--executor", "ray", "--address", f"127.0.0.1:{port}")
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
