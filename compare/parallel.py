@@ -688,7 +688,7 @@ def trace_one_hop(segment_id: int, source: str, hop: Hop, source_lang: str, lexi
     from .align import Projection, content_lemmas, trim
     from .analysis import Shift
     from .matching import find_terms
-    from .shifts import _anchor, _encloses_term, _find_all, _frame_change, _pair, is_quote
+    from .shifts import _anchor, _encloses_term, _find_all, _frame_change, _pair, _unmatched, is_quote
 
     target = hop.segments[segment_id] if segment_id < len(hop.segments) else ""
     lang = hop.lang
@@ -800,20 +800,8 @@ def trace_one_hop(segment_id: int, source: str, hop: Hop, source_lang: str, lexi
         if cover and proj.method == POSITION:
             # A position guess is no evidence of an omission: it reaches the nearest content word.
             cover = _nearest_content(target, cover, lang, lexicon)
-        if cover and content_lemmas(target[cover[0] : cover[1]], lang, lexicon):
-            shifts.append(
-                Shift(
-                    **common,
-                    back_form=None,
-                    back_text=None,
-                    back_frame=None,
-                    back_span=cover,
-                    status="replaced",
-                    replacement=target[cover[0] : cover[1]],
-                )
-            )
-        else:
-            shifts.append(Shift(**common, back_form=None, back_text=None, back_frame=None, status="dropped"))
+        replaced = bool(cover) and bool(content_lemmas(target[cover[0] : cover[1]], lang, lexicon))
+        shifts.append(_unmatched(common, target, cover if replaced else None))
     for j, hit in enumerate(found):
         if j in consumed or j not in watched:
             continue

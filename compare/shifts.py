@@ -310,6 +310,22 @@ def _overlapping(found: Sequence[Occurrence], proj: Projection) -> list[int]:
     return [j for j, o in enumerate(found) if proj.overlaps(o.start, o.end)]
 
 
+def _unmatched(common: dict[str, Any], text: str, cover: tuple[int, int] | None) -> Shift:
+    """An occurrence with no lexicon form where it went: ``replaced`` by the content words ``cover`` spans
+    in ``text``, or ``dropped`` when there are none (``cover`` None)."""
+    if cover is None:
+        return Shift(**common, back_form=None, back_text=None, back_frame=None, status="dropped")
+    return Shift(
+        **common,
+        back_form=None,
+        back_text=None,
+        back_frame=None,
+        back_span=cover,
+        status="replaced",
+        replacement=text[cover[0] : cover[1]],
+    )
+
+
 def trace_segment(
     segment_id: int,
     source: str,
@@ -419,20 +435,9 @@ def trace_segment(
                     replacement=None if same else b.text,
                 )
             )
-        elif cover and content_lemmas(back_words, back_lang, lexicon):
-            shifts.append(
-                Shift(
-                    **common,
-                    back_form=None,
-                    back_text=None,
-                    back_frame=None,
-                    back_span=cover,
-                    status="replaced",
-                    replacement=back[cover[0] : cover[1]],
-                )
-            )
         else:
-            shifts.append(Shift(**common, back_form=None, back_text=None, back_frame=None, status="dropped"))
+            replaced = bool(cover) and bool(content_lemmas(back_words, back_lang, lexicon))
+            shifts.append(_unmatched(common, back, cover if replaced else None))
     for j, hit in enumerate(back_occ):
         if j in consumed or j not in back_watched:
             continue
