@@ -15,7 +15,7 @@ tokenizer (``zh`` for Chinese, MeCab for Japanese and Korean, ``13a`` otherwise)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .._checks import _fail
@@ -97,6 +97,10 @@ class PathScores:
     corpus: tuple[MetricScore, ...]
     documents: tuple[DocumentScores, ...]
     segments: tuple[SegmentScores, ...]
+    #: sacrebleu's sufficient statistics of each metric (``bleu``, ``chrf``, ``ter``) summed over the path's
+    #: segments: what a corpus of many paths adds up to its score (``mtcompare corpus``). In memory only,
+    #: not in :meth:`to_dict`; empty for scores read back from a file.
+    sums: Mapping[str, tuple[float, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, metric: str) -> MetricScore:
         """The corpus-level score of one metric, by sacrebleu's name (``BLEU``) or the command line's (``bleu``)."""
@@ -151,7 +155,7 @@ def make_metric(name: str, *, lang: str = "", sentence: bool = False) -> Metric:
 
     ``name`` is ``bleu``, ``chrf`` (chrF++: word order 2) or ``ter``.
     """
-    from sacrebleu.metrics import BLEU, CHRF, TER
+    from sacrebleu.metrics import BLEU, CHRF
 
     key = check_metrics("name", name)[0]
     if key == "bleu":
@@ -168,7 +172,9 @@ def make_metric(name: str, *, lang: str = "", sentence: bool = False) -> Metric:
             ) from None
     if key == "chrf":
         return CHRF(word_order=2)
-    return TER()
+    from .ter import fast_ter  # sacrebleu's TER, its edit counts computed faster (same numbers)
+
+    return fast_ter()
 
 
 def _score(metric: Metric, value: Any) -> MetricScore:
@@ -255,6 +261,16 @@ class _Scored:
             )
         return out
 
+    def summed(self) -> tuple[float, ...]:
+        """The statistics of every segment added up, element by element."""
+        total: list[float] = []
+        for row in self.stats:
+            if not total:
+                total = [0.0] * len(row)
+            for i, value in enumerate(row):
+                total[i] += value
+        return tuple(total)
+
     def over(self, indices: Sequence[int] | None = None) -> MetricScore:
         """The corpus-level score over the segments ``indices`` (in that order; all when ``None``)."""
         stats = self.stats if indices is None else [self.stats[i] for i in indices]
@@ -304,4 +320,5 @@ def score_path(
     )
     # One document holding every segment (a single text) scores as the whole path: computed once.
     corpus = document_scores[0].scores if len(document_scores) == 1 else tuple(m.over() for m in scored)
-    return PathScores(corpus=corpus, documents=document_scores, segments=segments)
+    sums = {name: m.summed() for name, m in zip(names, scored)}
+    return PathScores(corpus=corpus, documents=document_scores, segments=segments, sums=sums)
