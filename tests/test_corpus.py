@@ -246,6 +246,12 @@ def test_corpus_metrics_are_sacrebleus_corpus_scores(tmp_path: Path) -> None:
     assert isis and isis[0]["denominator"] == 2
     on_disk = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert on_disk == json.loads(json.dumps(done.aggregates))
+    # The run added up the statistics its analysis scored each document with; scored again from the
+    # file (as a resumed run scores the documents of the run before), the corpus scores are the same.
+    from compare.corpus.run import aggregate
+
+    again = aggregate(tmp_path / "out" / "documents.jsonl", {"metrics": ["bleu", "chrf", "ter"]})
+    assert again["paths"] == done.aggregates["paths"]
 
 
 def test_a_killed_run_resumes_to_the_same_bytes(tmp_path: Path) -> None:

@@ -163,17 +163,19 @@ def run_corpus(
     resumed = len(done)
 
     written = 0
+    scored = _ScoredDocuments([m for m in settings.get("metrics", []) if m in _CORPUS_METRICS])
     try:
         with open(out / DOCUMENTS_FILE, "a", encoding="utf-8", newline="\n") as fh:
             for item in pipe(documents, progress=progress, skip=done, **pipe_args):
                 fh.write(json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=False) + "\n")
                 fh.flush()
+                scored.add(item)
                 written += 1
                 if on_document is not None:
                     on_document(item)
     except OSError as exc:
         raise OutputError(f"cannot write {out / DOCUMENTS_FILE}: {exc.strerror or exc}") from None
-    aggregates = aggregate(out / DOCUMENTS_FILE, settings, skipped() if skipped is not None else 0)
+    aggregates = aggregate(out / DOCUMENTS_FILE, settings, skipped() if skipped is not None else 0, scored)
     try:
         _write_atomically(out / SUMMARY_FILE, json.dumps(aggregates, ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
@@ -191,6 +193,10 @@ def run_corpus(
 # --- aggregates -----------------------------------------------------------------------------------
 
 
+#: The metrics whose corpus scores :func:`aggregate` makes from summed statistics.
+_CORPUS_METRICS = ("bleu", "chrf", "ter")
+
+
 class _MetricSums:
     """sacrebleu's sufficient statistics of one metric summed over segments; the corpus score from them."""
 
@@ -201,12 +207,15 @@ class _MetricSums:
         self.sums: list[float] | None = None
 
     def add(self, hyps: Sequence[str], refs: Sequence[str]) -> None:
-        stats = self.metric._extract_corpus_statistics(list(hyps), [list(refs)])
-        for row in stats:
-            if self.sums is None:
-                self.sums = [0.0] * len(row)
-            for i, value in enumerate(row):
-                self.sums[i] += value
+        for row in self.metric._extract_corpus_statistics(list(hyps), [list(refs)]):
+            self.add_sums(row)
+
+    def add_sums(self, row: Sequence[float]) -> None:
+        self.metric.num_refs = 1  # what extracting the statistics sets: one reference a segment (the source)
+        if self.sums is None:
+            self.sums = [0.0] * len(row)
+        for i, value in enumerate(row):
+            self.sums[i] += value
 
     def score(self) -> dict[str, Any] | None:
         if self.sums is None:
@@ -216,12 +225,47 @@ class _MetricSums:
         return {"metric": result.name, "score": result.score, "signature": str(self.metric.get_signature())}
 
 
-def aggregate(docs_file: Path, settings: dict[str, Any], skipped_empty: int = 0) -> dict[str, Any]:
-    """Corpus-level numbers from the finished documents of ``docs_file`` (one pass, streamed)."""
+class _ScoredDocuments:
+    """The metric statistics this run's documents were scored with, summed per path as they finish, so
+    that the corpus scores need not score them again (the statistics are integer counts: the order of
+    adding does not change the sums). Documents of an earlier run (resumed) are scored from the file."""
+
+    def __init__(self, metrics: Sequence[str]) -> None:
+        self.metrics = tuple(metrics)
+        self.ids: set[str] = set()
+        self.sums: dict[str, dict[str, list[float]]] = {}
+
+    def add(self, item: DocumentResult) -> None:
+        """Take ``item``'s sums, if its analysis scored every round trip with every metric of the run."""
+        analysis = item.result.analysis
+        if analysis is None or not self.metrics:
+            return
+        roundtrips = {p.name for p in item.result.paths if p.is_roundtrip}
+        analysed = {pa.path: pa for pa in analysis.paths if pa.path in roundtrips}
+        if set(analysed) != roundtrips or any(
+            pa.scores is None or not set(self.metrics) <= set(pa.scores.sums) for pa in analysed.values()
+        ):
+            return
+        for pa in analysed.values():
+            assert pa.scores is not None
+            per_metric = self.sums.setdefault(pa.path, {})
+            for name in self.metrics:
+                row = pa.scores.sums[name]
+                total = per_metric.setdefault(name, [0.0] * len(row))
+                for i, value in enumerate(row):
+                    total[i] += value
+        self.ids.add(item.id)
+
+
+def aggregate(
+    docs_file: Path, settings: dict[str, Any], skipped_empty: int = 0, scored: _ScoredDocuments | None = None
+) -> dict[str, Any]:
+    """Corpus-level numbers from the finished documents of ``docs_file`` (one pass, streamed); the metric
+    statistics of the documents in ``scored`` are taken from it, not computed again."""
     from ..results import RoundTrip
     from ..stats import Outcome, outcome_statistics
 
-    metric_names = [m for m in settings.get("metrics", []) if m in ("bleu", "chrf", "ter")]
+    metric_names = [m for m in settings.get("metrics", []) if m in _CORPUS_METRICS]
     documents = segments = 0
     paths: dict[str, dict[str, Any]] = {}
     outcomes: dict[str, list[Outcome]] = {}
@@ -245,7 +289,7 @@ def aggregate(docs_file: Path, settings: dict[str, Any], skipped_empty: int = 0)
                 )
                 entry["documents"] += 1
                 entry["segments"] += len(refs)
-                if path.is_roundtrip:
+                if path.is_roundtrip and (scored is None or item["id"] not in scored.ids):
                     for sums in entry["sums"].values():
                         sums.add(path.back.segments, refs)
             if result.analysis is not None:
@@ -256,6 +300,11 @@ def aggregate(docs_file: Path, settings: dict[str, Any], skipped_empty: int = 0)
                         records.append(Outcome(documents, s.concept, s.status, s.frame_change, s.back_concept))
             documents += 1
             segments += len(refs)
+    if scored is not None:
+        for name, per_metric in scored.sums.items():
+            for metric, row in per_metric.items():
+                if name in paths and metric in paths[name]["sums"]:
+                    paths[name]["sums"][metric].add_sums(row)
     statistics = None
     if outcomes and documents:
         stats = outcome_statistics(outcomes, segments=list(range(documents)))
