@@ -479,7 +479,9 @@ class ApertiumBackend(Backend):
     #: Each translation runs in its own child processes: two pairs may be translated at once.
     concurrent_pairs = True
     #: 2: superblanks the engine's rules write ("[']" in en-eo) are unwrapped as ``apertium -u`` does.
-    output_version = 2
+    #: 3: the unknown words are the generator's marked lemmas ("vegana", not "vegana-amigable"; a mark next
+    #: to a literal * is one, a literal @ before a number is none).
+    output_version = 3
 
     @classmethod
     def availability(cls) -> Availability:
