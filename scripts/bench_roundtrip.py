@@ -1,13 +1,16 @@
 """Benchmark: the Apertium round trip en→es→en through mtcompare against the bare Apertium pipeline.
 
-Both run on the same file (the 1,932 NTREX English sentences by default), side by side in one run,
-each in a fresh process, repeated and interleaved; the table shows the median wall times and their
-ratio. mtcompare runs ``compare.roundtrip(lines, "en", via=[pivot], cache=False)`` with the analysis
-(term matching, alignment, classification, BLEU/chrF++/TER), its process timed from start to exit;
-its own split (import, translation, analysis) is shown below. ``mtcompare corpus`` runs the same
-sentences as documents (NTREX's own 119, else 16 lines each), its chunks pipelined hop by hop with the
-analysis alongside, also without a cache. The bare pipeline is
-``apertium eng-spa < FILE | apertium spa-eng``, the two processes running at once as a shell runs them.
+All run on the same file (the 1,932 NTREX English sentences by default), side by side in one run,
+each in a fresh process timed from start to exit, repeated and interleaved; the table shows the
+median wall times and their ratio to the bare pipeline, ``apertium eng-spa < FILE | apertium spa-eng``
+(the two processes running at once, as a shell runs them). mtcompare runs as a user runs it, one call
+of ``compare.roundtrip(lines, "en", via=[pivot], cache=False, ...)``:
+
+- with the loaded terms traced (matching, alignment, classification) and no metrics;
+- with the terms and the CLI's default metrics (BLEU, chrF++, TER);
+- translation only (``analyse=False``, the CLI's ``--no-terms``);
+- ``mtcompare corpus`` on the same sentences as documents (NTREX's own 119, else 16 lines each),
+  with the terms and the metrics, also without a cache.
 
     .venv/bin/python scripts/bench_roundtrip.py [--file FILE] [--pivot es] [--repeat 3] [--json out.json]
 
