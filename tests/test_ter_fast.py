@@ -219,10 +219,19 @@ def test_beam_fallback_is_taken() -> None:
     ref = ["a", "b"] * 40
     hyp = ["c"] * 3 + ["a", "b"] * 38
     table = fast._Ter([0, 1] * 40, len(hyp), 2)
-    assert table.margin < fast._INT_INFINITY
+    assert table._margin() < fast._INT_INFINITY
     assert table._prepare_bits([2] * len(hyp)) is None  # 79 substitutions: past the margin
     both(["c"] * len(hyp), ref)
     both(hyp, ref)
+
+
+def test_margin_floor_is_a_lower_bound() -> None:
+    """The closed-form floor that spares computing the beam's margin never exceeds it."""
+    sizes = [*range(1, 40), *range(40, 200, 7), 250, 400]
+    for n_hyp in sizes:
+        for n_ref in sizes:
+            table = fast._Ter(list(range(n_ref)), n_hyp, n_ref)
+            assert table.margin_floor <= table._margin(), (n_hyp, n_ref)
 
 
 SEGMENTS = [

@@ -118,8 +118,10 @@ class _Ter:
         n_ref = self.n_ref = len(ref)
         self.n_hyp = n_hyp
         inf = _INT_INFINITY
-        # Per word id, 0 where the reference has that word, else 1 (the substitution cost).
-        self.neq = [[0 if r == w else 1 for r in ref] for w in range(other + 1)]
+        self.other = other
+        # Per word id, 0 where the reference has that word, else 1 (the substitution cost); made for
+        # the beam rows only (see _prepare_banded).
+        self.neq: list[list[int]] = []
         # Positions of each word id in the reference, ascending.
         where: list[list[int]] = [[] for _ in range(other + 1)]
         for j, r in enumerate(ref):
@@ -147,7 +149,12 @@ class _Ter:
         # For the bit vectors: per word id, the reference positions holding it as bits.
         self.mask = (1 << n_ref) - 1
         self.peq = [sum(1 << j for j in positions) for positions in where]
-        self.margin = self._margin()
+        # A lower bound of _margin() in closed form: a cell outside the beam is at least
+        # beam_width - 1 from the row's pseudo-diagonal (2 less here, for the floating point), and
+        # the diagonal it sits on then differs from the start's and the end's by at least that much
+        # twice over, less the length difference.
+        self.margin_floor = 2 * beam_width - 4 - abs(n_ref - n_hyp)
+        self.margin: int | None = None
 
     def _margin(self) -> int:
         """The least cost of a path through a cell outside the beam (infinity when the beam is everything).
@@ -316,6 +323,8 @@ class _Ter:
         them to ``hyp``'s backward rows at ``end``.
         """
         n_hyp, n_ref = self.n_hyp, self.n_ref
+        if not self.neq:
+            self.neq = [[0 if r == w else 1 for r in self.ref] for w in range(self.other + 1)]
         rows, nodes = self._forward(hyp)
         pre_score = rows[n_hyp][n_ref]
         align, ref_err, hyp_err = self._alignment(hyp, rows)
@@ -385,8 +394,11 @@ class _Ter:
             d0s.append(d0)
             hps.append(hp)
         pre_score = n_hyp + vp.bit_count() - vn.bit_count()
-        if pre_score >= self.margin:
-            return None
+        if pre_score >= self.margin_floor:
+            if self.margin is None:
+                self.margin = self._margin()
+            if pre_score >= self.margin:
+                return None
         # The read-back: a match is a no-op; otherwise a substitution where the diagonal step
         # costs 1 (d0 clear), else a deletion where the cell is one more than the one above (hp),
         # else an insertion.
