@@ -11,14 +11,20 @@ deletion, then insertion when the alignment is read back), so it returns the sam
 ref_length)`` for every pair of word lists. What changes is how a candidate's distance is found:
 
 * words are ints (every hypothesis word absent from the reference is one id: only equality with
-  reference words enters the distance), and a matrix row is a flat list of costs;
-* the beam distance is the cheapest path through the cells inside the beam, so it splits at any row
-  ``k`` as ``min_j forward[k][j] + backward[k][j]``. A shift changes only the words between its two
-  ends; the rows below that span are the hypothesis's own (the backward rows, computed once per
-  round), so a candidate costs only the rows of its changed span, not the rest of the matrix;
-* rows of prefixes already seen come from a cache keyed by the prefix, as sacrebleu's is (also
-  bounded by ``_MAX_CACHE_SIZE`` rows), holding costs only: the operations are read back once per
-  round from the current hypothesis's costs, by the same comparisons sacrebleu's matrix made;
+  reference words enters the distance);
+* while the distance stays below the beam's margin (the least cost of any path through a cell
+  outside the beam; about 50 for sentences of similar length), the beam changes nothing, and the
+  distances and the read-back come from Myers' bit-vector algorithm, a dozen integer operations a
+  row (:meth:`_Ter._prepare_bits`). A candidate whose distance reaches the margin costs more than
+  the current hypothesis and cannot be the shift taken, which is all its value decides;
+* otherwise (for the whole sentence) the beam rows are flat lists of costs. The beam distance is
+  the cheapest path through the cells inside the beam, so it splits at any row ``k`` as
+  ``min_j forward[k][j] + backward[k][j]``. A shift changes only the words between its two ends;
+  the rows below that span are the hypothesis's own (the backward rows, computed once per round),
+  so a candidate costs only the rows of its changed span. Rows of prefixes already seen come from
+  a cache keyed by the prefix, as sacrebleu's is (also bounded by ``_MAX_CACHE_SIZE`` rows),
+  holding costs only: the operations are read back once per round, by the same comparisons
+  sacrebleu's matrix made;
 * the word matches that ``_find_shifted_pairs`` looks for are looked up by position lists, and the
   error counts over a span come from prefix sums.
 
