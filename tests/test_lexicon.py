@@ -274,3 +274,21 @@ def test_default_lexicon_marks_names() -> None:
     assert lexicon.lookup("Daesh", "en").name and lexicon.lookup("SDF", "en").name
     assert not lexicon.lookup("terrorist", "en").name and not lexicon.lookup("Kurdish militia", "en").name
     assert lexicon.concepts["sdf"].absorbs == ("militia",)
+
+
+def test_the_shipped_lexicon_passes_the_schema() -> None:
+    """Loading skips the schema check for the shipped file (it costs a tenth of a second a process): here it is
+    checked, as every other lexicon file is when it is loaded."""
+    from compare.lexicon.loader import _check_schema, _default_document, _loader_class
+
+    name, text = _default_document()
+    loader = _loader_class()(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root)
+    finally:
+        loader.dispose()
+    _check_schema(name, root, data)  # raises LexiconError with FILE:LINE on any violation
+    broken = text.replace("concepts:", "concepts_misspelt:", 1)
+    with pytest.raises(LexiconError, match=r"default\.yaml-edited:\d+: "):
+        Lexicon.from_documents([(name + "-edited", broken)])

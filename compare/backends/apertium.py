@@ -325,7 +325,10 @@ class _Link:
         assert self.source.stdout is not None
         pending = b""
         while True:
-            block = self.source.stdout.read1(1 << 16)
+            try:
+                block = self.source.stdout.read1(1 << 16)
+            except (OSError, ValueError):  # closed under it: the run was stopped (timed out)
+                break
             if not block:
                 break
             pending += block
@@ -715,6 +718,8 @@ class ApertiumBackend(Backend):
                         stream.close()
             for link in links:
                 link.close()
+                if link.source.stdout is not None:
+                    link.source.stdout.close()
         for i, proc in enumerate(procs):
             stderr = captured.get(f"err{i}", b"").decode("utf-8", "replace").strip()
             if proc.returncode != 0:
