@@ -806,6 +806,9 @@ class Matcher:
         #: ``(concept, form text)`` of the forms marked ``watch: false`` (what a term may have become).
         self.unwatched_forms = frozenset((f.concept, f.text) for f in lexicon.forms(self.lang) if not f.watch)
         self._not_alone = frozenset(f.text for f in lexicon.forms(self.lang) if not f.alone)
+        #: ``(concept, form text)`` of the forms marked ``alone: false``: an occurrence of its own only
+        #: where the text names a concept with another form too.
+        self.contextual_forms = frozenset((f.concept, f.text) for f in lexicon.forms(self.lang) if not f.alone)
 
     def _compile(self, text: str, form: Form | None) -> _Entry:
         cs = bool(form and form.case_sensitive)
@@ -953,10 +956,10 @@ class Matcher:
             marks = self._scare_quotes(text, hits, pairs, quoted, document)
             if marks:
                 found = sorted(found + marks, key=lambda o: o.start)
-        return self._in_context(text, hits, found, document)
+        return self._in_context(text, hits, found, document, keep_alone=include_unwatched)
 
     def _in_context(
-        self, text: str, hits: list[_Hit], found: list[Occurrence], document: str | None
+        self, text: str, hits: list[_Hit], found: list[Occurrence], document: str | None, *, keep_alone: bool = False
     ) -> list[Occurrence]:
         """``found`` less the distancing markers that distance nothing.
 
@@ -965,7 +968,10 @@ class Matcher:
         auto-proclamé may end a sentence after the noun they mark.) A form marked
         ``alone: false`` (German sogenannt, Russian так называемый, Hebrew מה שנקרא, Catalan
         l'anomenat, which also introduce neutral terms: die sogenannte Schuldenbremse) is reported only
-        where the document names a concept with another form too.
+        where the document names a concept with another form too; with ``keep_alone`` (what
+        ``include_unwatched=True`` asks for) it is kept, as an unwatched form is: what a term may
+        have become ("so-called" → "sogenannten"), never an occurrence of its own
+        (:attr:`contextual_forms`).
         """
         loose = [
             h for h in hits if h.form_text is not None and (h.concept == SO_CALLED or h.form_text in self._not_alone)
@@ -978,7 +984,7 @@ class Matcher:
         for h in loose:
             if romance and _ROMANCE_ARTICLE.match(text, h.start) and _SENTENCE_FINAL.match(text, h.end):
                 drop.add(h.start)
-            if h.form_text in self._not_alone:
+            if h.form_text in self._not_alone and not keep_alone:
                 alone.append(h.start)
         if alone:
 
