@@ -316,14 +316,17 @@ _HEBREW_CLITICS = "ושהבכלמ"
 # inflectional endings (both sides). A word keeps at least three letters after stripping.
 _AFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {"suffixes": ("s",)},
-    **{lang: {"suffixes": _PLURAL_S} for lang in ("fr", "es", "ca", "gl", "pt", "it")},
+    "fr": {"suffixes": _PLURAL_S},
+    # Text words only: the prefix ex- written onto a label (exgihadista, exterroristas, exmilicians).
+    **{lang: {"clitics": ("ex",), "suffixes": _PLURAL_S} for lang in ("es", "ca", "gl", "pt", "it")},
     "ar": {
         "clitics": ("وال", "بال", "فال", "كال", "ولل", "فلل", "لل", "ال", "و", "ف", "ب", "ل", "ك"),
         "articles": ("ال",),
         "suffixes": ("ات", "ون", "ين", "ان", "ة", "ها", "هم", "هما", "هن", "كم", "نا"),
         # Text words only: the construct state of sound plurals (مسلحو داعش, مسلحي داعش) and the
-        # nisba adjective (داعشي, "of Daesh"). A form is never cut so: إرهابي is not الإرهاب.
-        "text_suffixes": ("و", "ي", "ية", "يه", "يون", "يين"),
+        # nisba adjective (داعشي, "of Daesh"), and the alif of the indefinite accusative (هجوماً
+        # إرهابياً, tanween folded away). A form is never cut so: إرهابي is not الإرهاب.
+        "text_suffixes": ("و", "ي", "ية", "يه", "يون", "يين", "ا"),
     },
     "fa": {
         "suffixes": ("هایی", "های", "ها", "یان", "گان", "ان", "ات", "ین"),
@@ -359,6 +362,9 @@ _AFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }  # fmt: skip
 _TA_MARBUTA = frozenset({"ar"})
+# A number written in digits stands for this word of the language's number forms: Sorani ٣ چەکداری
+# (three gunmen) is چەند چەکدار (several gunmen), where the singular چەکدار alone is the adjective armed.
+_DIGITS_AS = {"ckb": "چەند"}
 _PREPOSITIONS = {"ar": ("ل", "ب", "ك", "ول", "وب", "وك", "فل", "فب", "فك")}
 # Plurals that change the singular's last letter (folded spellings): Catalan -a → -es with its
 # spelling changes (gihadista → gihadistes, milícia → milícies, ocupa → ocupes, -ca → -ques,
@@ -386,6 +392,7 @@ class _Profile:
     plural_rewrites: tuple[tuple[str, str], ...] = ()  # text words: plural ending → singular ending
     prepositions: tuple[str, ...] = ()  # clitic prepositions, with a conjunction before them or not
     han: bool = False
+    digits_as: str | None = None  # the number word a number in digits matches (_DIGITS_AS)
 
 
 #: How many languages' lemmatiser dictionaries are held as Python dicts (fast lookups, about 25 MB for
@@ -491,6 +498,7 @@ def _profile(lang: str) -> _Profile:
         form_lemmas=base not in _AGGLUTINATIVE,
         ending_layers=2 if base in _STACKED_ENDINGS else 1,
         han=base in ("zh", "yue", "wuu", "lzh"),
+        digits_as=_fold(_DIGITS_AS[base], turkic) if base in _DIGITS_AS else None,
     )
 
 
@@ -604,6 +612,8 @@ class _Morphology:
             if base.startswith(prefix) and len(base) - len(prefix) >= 2:
                 bare.add(base[len(prefix) :])
         keys = set(bare)
+        if p.digits_as and not in_form and base.isdigit():
+            keys.add(p.digits_as)
         lemmas: set[str] = set()
         lemma = stem = None
         deep: set[str] = set()
@@ -832,6 +842,10 @@ class Matcher:
         self._skeleton_keys = any(k.startswith("\2") for k in self._index)
         #: ``(concept, form text)`` of the forms marked ``watch: false`` (what a term may have become).
         self.unwatched_forms = frozenset((f.concept, f.text) for f in lexicon.forms(self.lang) if not f.watch)
+        self._not_alone = frozenset(f.text for f in lexicon.forms(self.lang) if not f.alone)
+        #: ``(concept, form text)`` of the forms marked ``alone: false``: an occurrence of its own only
+        #: where the text names a concept with another form too.
+        self.contextual_forms = frozenset((f.concept, f.text) for f in lexicon.forms(self.lang) if not f.alone)
 
     def _compile(self, text: str, form: Form | None) -> _Entry:
         cs = bool(form and form.case_sensitive)
@@ -979,7 +993,47 @@ class Matcher:
             marks = self._scare_quotes(text, hits, pairs, quoted, document)
             if marks:
                 found = sorted(found + marks, key=lambda o: o.start)
-        return found
+        return self._in_context(text, hits, found, document, keep_alone=include_unwatched)
+
+    def _in_context(
+        self, text: str, hits: list[_Hit], found: list[Occurrence], document: str | None, *, keep_alone: bool = False
+    ) -> list[Occurrence]:
+        """``found`` less the distancing markers that distance nothing.
+
+        An article and a participle (las llamadas, o chamado, l'anomenat) that end their sentence name
+        nothing: "nadie respondió a las llamadas." is phone calls. (Adjectives such as autoproclamado,
+        auto-proclamé may end a sentence after the noun they mark.) A form marked
+        ``alone: false`` (German sogenannt, Russian так называемый, Hebrew מה שנקרא, Catalan
+        l'anomenat, which also introduce neutral terms: die sogenannte Schuldenbremse) is reported only
+        where the document names a concept with another form too; with ``keep_alone`` (what
+        ``include_unwatched=True`` asks for) it is kept, as an unwatched form is: what a term may
+        have become ("so-called" → "sogenannten"), never an occurrence of its own
+        (:attr:`contextual_forms`).
+        """
+        loose = [
+            h for h in hits if h.form_text is not None and (h.concept == SO_CALLED or h.form_text in self._not_alone)
+        ]
+        if not loose:
+            return found
+        drop: set[int] = set()
+        alone: list[int] = []
+        romance = self.lang.split("-")[0] in _ROMANCE
+        for h in loose:
+            if romance and _ROMANCE_ARTICLE.match(text, h.start) and _SENTENCE_FINAL.match(text, h.end):
+                drop.add(h.start)
+            if h.form_text in self._not_alone and not keep_alone:
+                alone.append(h.start)
+        if alone:
+
+            def named(occurrences: list[Occurrence]) -> bool:
+                return any(o.concept != SO_CALLED and o.form not in self._not_alone for o in occurrences)
+
+            others = named(found)
+            if not others and document is not None and document != text:
+                others = named(self.find(document))
+            if not others:
+                drop.update(alone)
+        return [o for o in found if not (o.start in drop and o.text[0] not in OPENING_QUOTES)]
 
     def _hits(self, text: str) -> list[_Hit]:
         """Every match, longest first, watched or not, exclusions included; then the absorbed ones merged.
@@ -1112,7 +1166,7 @@ class Matcher:
                         text, prev, hit, connectors=hit.name and not prev.name
                     )
                 elif hit.concept in self._absorbs.get(prev.concept, ()):
-                    owner, joined = prev, self._adjacent(text, prev, hit)
+                    owner, joined = prev, self._adjacent(text, prev, hit) and not self._genitive(text, prev, hit)
                 elif prev.concept in self._absorbs.get(hit.concept, ()):
                     owner, joined = hit, self._adjacent(text, prev, hit)
                 else:
@@ -1126,6 +1180,18 @@ class Matcher:
                     continue
             out.append(hit)
         return out
+
+    def _genitive(self, text: str, first: _Hit, second: _Hit) -> bool:
+        """Whether, in Russian, a label ending in a noun is followed by another label: the second is its
+        genitive, another group (против курдских формирований наемников: mercenaries used against Kurdish
+        units), not one phrase as террористических наемников (an adjective and its noun) is."""
+        if self.lang.split("-")[0] != "ru" or first.name or second.name:
+            return False
+        words = tokenize(text[first.start : first.end])
+        if not words:
+            return False
+        lemma = _lemmatizer().lemmatize(words[-1][2].lower(), "ru")
+        return not lemma.endswith(("ый", "ий", "ой"))
 
     def _adjacent(self, text: str, first: _Hit, second: _Hit, *, connectors: bool = True) -> bool:
         """Whether two terms are written as one phrase: only a gap (quotation marks allowed: ميليشيا
@@ -1252,14 +1318,14 @@ class _Hit:
 # The closing marks each opening mark pairs with, mixed pairs included (‘term', "term”); “ closes
 # only a German „ (in Chinese and English a second “ opens a nested quotation).
 _CLOSERS = {
-    "“": '”"',
+    "“": "”\"'’",
     "„": '“”"',
     "‟": '”"',
     '"': '"”',
     "”": "”",
     "＂": "＂",
     "〝": "〞〟",
-    "‘": "’'",
+    "‘": "’'\"”",
     "‚": "‘’'",
     "‛": "’'",
     "'": "'’",
@@ -1292,8 +1358,9 @@ def _closing_quote_end(text: str, gap_start: int, start: int, end: int) -> int:
 
 
 def _is_word_char(c: str) -> bool:
-    """A letter or digit that a quotation mark cannot touch on its outer side (Han characters can)."""
-    return c.isalnum() and not _HAN_CHAR.fullmatch(c)
+    """A letter or digit that a quotation mark cannot touch on its outer side (Han characters can; so
+    can the Arabic tatweel, which writes a glued preposition apart: بـ"الإرهابيين")."""
+    return c.isalnum() and c != "\u0640" and not _HAN_CHAR.fullmatch(c)
 
 
 def _quote_pairs(text: str) -> list[tuple[int, int]]:
@@ -1329,6 +1396,10 @@ def _quote_pairs(text: str) -> list[tuple[int, int]]:
 
 
 _TITLE_CASE_NAMES = frozenset({"en", "de"})
+# An article and a participle of "call" that end their sentence mark nothing (las llamadas.).
+_SENTENCE_FINAL = re.compile(rf"[\s{_INVISIBLE}]*(?:[.!?;]|$)")
+_ROMANCE = frozenset({"es", "ca", "gl", "pt", "it", "fr"})
+_ROMANCE_ARTICLE = re.compile(r"(?i)(?:el|la|los|las|lo|o|a|os|as|els|les|del|do|da|dos|das|l['’])(?:\s+|(?<=['’]))")
 
 
 def _same_case_pattern(words: list[_Word]) -> bool:

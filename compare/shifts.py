@@ -49,7 +49,7 @@ from .align import (
 from .analysis import Shift
 from .errors import LexiconError
 from .lexicon import Lexicon, frame_change
-from .matching import CLOSING_QUOTES, OPENING_QUOTES, find_terms, matcher_for
+from .matching import CLOSING_QUOTES, OPENING_QUOTES, SO_CALLED, find_terms, matcher_for
 from .results import Hop, Path
 
 if TYPE_CHECKING:
@@ -102,8 +102,16 @@ def _find_all(text: str, lang: str, lexicon: Lexicon) -> tuple[list[Occurrence],
         every = matcher.find(text, include_unwatched=True)
     except LexiconError:  # a pivot language the lexicon has no forms for: the aligned span still shows
         return [], set()
-    unwatched = matcher.unwatched_forms
-    return every, {k for k, o in enumerate(every) if (o.concept, o.form) not in unwatched}
+    unwatched, contextual = matcher.unwatched_forms, matcher.contextual_forms
+    watched = {k for k, o in enumerate(every) if (o.concept, o.form) not in unwatched}
+    # A form marked alone: false (German sogenannt) is an occurrence of its own only beside another
+    # concept's term; alone it is what a term may have become, as an unwatched form is.
+    context = any(
+        every[k].concept != SO_CALLED and (every[k].concept, every[k].form) not in contextual for k in watched
+    )
+    if not context:
+        watched = {k for k in watched if (every[k].concept, every[k].form) not in contextual}
+    return every, watched
 
 
 def quote_around(

@@ -567,3 +567,94 @@ def test_batch5_wording(lang: str, text: str, expected: list[tuple[str, str]]) -
 @pytest.mark.parametrize(("lang", "text"), BATCH5_OTHER_SENSES)
 def test_batch5_other_senses(lang: str, text: str) -> None:
     check(lang, text, [])
+
+
+# --- batch 6's classes (tests/data/detection, batch 6): wording and senses, each with its near miss ---
+
+BATCH6_WORDING = [
+    # Arabic indefinite accusative (tanween alif): a terrorist attack, not a terrorist
+    ("ar", "شنّ التنظيم هجوماً إرهابياً جديداً", [("هجوماً إرهابياً", "terrorism")]),
+    ("ar", "نفذوا هجوما إرهابيا في الرقة", [("هجوما إرهابيا", "terrorism")]),
+    # the Kurdish fighters as a name of the SDF, and a quote written after a glued preposition (بـ")
+    ("ar", "اشتبك المقاتلون الكرد مع الفصائل المسلحة", [("المقاتلون الكرد", "sdf"), ("الفصائل المسلحة", "militia")]),
+    ("ar", 'وصفهم بـ"المرتزقة" مرة أخرى', [('"', "so_called"), ("المرتزقة", "militia")]),
+    # mixed pairs of double and single marks
+    ("es", "los llamó “terroristas' ante la prensa", [("“", "so_called"), ("terroristas", "terrorist")]),
+    ("en", "he called them “terrorists' twice", [("“", "so_called"), ("terrorists", "terrorist")]),
+    # Sorani: a number in digits before چەکدار is the noun, gunmen
+    ("ckb", "٥ چەکداری داعش دەستگیر کران", [("٥ چەکداری", "terrorist"), ("داعش", "isis")]),
+    ("ckb", "7 چەکدار کوژران", [("7 چەکدار", "terrorist")]),
+    # spellings: jihadista in Spanish and Galician, counterterrorism in one word, 圣战士, ملیشیا
+    ("es", "los jihadistas del Sahel", [("jihadistas", "takfiri")]),
+    ("gl", "os jihadistas detidos en Ourense", [("jihadistas", "takfiri")]),
+    ("en", "a counterterrorism operation", [("counterterrorism", "terrorism")]),
+    ("fr", "le parquet antiterroriste", [("antiterroriste", "terrorism")]),
+    ("zh", "外国圣战士回流", [("圣战士", "takfiri")]),
+    ("ckb", "ملیشیاکانی حەشد", [("ملیشیاکانی", "militia")]),
+    # the prefix ex- on a label
+    ("es", "un exyihadista francés", [("exyihadista", "takfiri")]),
+    ("ca", "els exgihadistes retornats", [("exgihadistes", "takfiri")]),
+    # outlet names and formulas
+    ("tr", "Demokratik Suriye Güçleri açıklama yaptı", [("Demokratik Suriye Güçleri", "sdf")]),
+    ("es", "las Unidades de Protección del Pueblo y las milicias kurdosirias",
+     [("Unidades de Protección del Pueblo", "sdf"), ("milicias kurdosirias", "sdf")]),
+    ("gl", "as Unidades de Protección do Pobo", [("Unidades de Protección do Pobo", "sdf")]),
+    ("ca", "les unitats kurdes de Kobani", [("unitats kurdes", "sdf")]),
+    ("he", "כוחות סוריה הדמוקרטיים הודיעו", [("כוחות סוריה הדמוקרטיים", "sdf")]),
+    ("fr", "les GAT ont attaqué un poste", [("GAT", "terrorist")]),
+    ("kmr", "grûpên çekdar ên girêdayî Îranê", [("grûpên çekdar", "militia")]),
+    ("tr", "SMO çeteleri köyleri yağmaladı", [("SMO çeteleri", "militia")]),
+    # distancing markers in new words
+    ("es", "la mal llamada policía moral", [("mal llamada", "so_called")]),
+    ("gl", "os mercenarios do chamado Exército Nacional", [("mercenarios", "militia"), ("do chamado", "so_called")]),
+    ("ca", "l'autoanomenat califat", [("autoanomenat", "so_called")]),
+    # "terrorist" on acts: Catalan and Galician act phrases
+    ("ca", "preparaven accions terroristes", [("accions terroristes", "terrorism")]),
+    ("gl", "unha acción terrorista", [("acción terrorista", "terrorism")]),
+    # occupation phrases: German Besatzung with an adjective, Hebrew כיבוש with an occupied place
+    ("de", "die jahrzehntelange Besatzung", [("jahrzehntelange Besatzung", "occupation")]),
+    ("he", "מאז כיבוש השטחים ב־1967", [("כיבוש השטחים", "occupation")]),
+    # a neutral marker still distances where the document names a concept too
+    ("de", "die sogenannte Sicherheitszone der Türkei und die YPG",
+     [("sogenannte", "so_called"), ("YPG", "sdf")]),
+    # a label ending in a noun, then another label, is two groups in Russian (a genitive)
+    ("ru", "против курдских формирований наемников", [("курдских формирований", "sdf"), ("наемников", "militia")]),
+    ("ru", "террористических наемников", [("террористических наемников", "terrorist")]),
+]  # fmt: skip
+
+BATCH6_OTHER_SENSES = [
+    ("en", "the River Isis and the temple of Isis"),
+    ("en", "the hospital administration introduced a new safety regime"),
+    ("en", "protesters ended their occupation of the campus"),
+    ("ar", "كتاب عن تاريخ الدولة الإسلامية في العصر الأموي"),  # the historical Islamic state
+    ("ar", "تحدث عن ما تسميه الصحافة الأزمة"),  # "what the press calls": no so-called
+    ("fa", "رژیم حقوقی و رژیم مالیاتی"),  # legal and tax regimes
+    ("ru", "музей народного ополчения 1812 года"),  # a historical militia
+    ("ru", "так называемый эффект бабочки"),  # neutral terminology, nothing else named
+    ("tr", "sosyal medyada trol terörü"),
+    ("de", "das neue Förderregime und die sogenannte Mietpreisbremse"),
+    ("fr", "l'administration fiscale et le régime matrimonial"),
+    ("fr", "une redevance d'occupation du domaine public"),
+    ("es", "la ocupación creció en 30.000 personas"),  # employment
+    ("es", "la administración de justicia y el régimen jurídico"),
+    ("es", "nadie contestó a las llamadas."),  # sentence-final: phone calls
+    ("ca", "un nou règim tributari i l'administració educativa"),
+    ("ca", "l'anomenat efecte Streisand"),
+    ("gl", "a administración educativa e o réxime de adestramento"),
+    ("gl", "as chamadas telefónicas e a frecuencia das chamadas dos morcegos"),
+    ("kmr", "rejîmeke nû ya werzişê"),
+    ("ckb", "ڕژێمێکی تایبەتی ڕاهێنان"),
+    ("he", "משטר מס חדש וטרור בירוקרטי"),
+    ("he", "מה שנקרא 'כלכלת החלטורות'"),  # a neutral term, nothing else named
+    ("zh", "抢先占领技术的制高点"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), BATCH6_WORDING)
+def test_batch6_wording(lang: str, text: str, expected: list[tuple[str, str]]) -> None:
+    check(lang, text, expected)
+
+
+@pytest.mark.parametrize(("lang", "text"), BATCH6_OTHER_SENSES)
+def test_batch6_other_senses(lang: str, text: str) -> None:
+    check(lang, text, [])

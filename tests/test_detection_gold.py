@@ -28,24 +28,25 @@ gold = _script()
 # (recall %, precision %) reached per language; the targets are 95 / 97 overall and no language
 # below 85 % recall on unseen news.
 FLOORS = {
-    "en": (100.0, 99.3),
-    "ar": (100.0, 99.2),
+    "en": (100.0, 99.4),
+    "ar": (100.0, 100.0),
     "fa": (100.0, 100.0),
     "ru": (100.0, 100.0),
-    "tr": (99.1, 100.0),
-    "de": (100.0, 97.1),
+    "tr": (99.3, 100.0),
+    "de": (100.0, 99.2),
     "fr": (100.0, 100.0),
     "es": (100.0, 100.0),
     "ca": (100.0, 100.0),
-    "gl": (98.7, 100.0),
+    "gl": (99.0, 100.0),
     "kmr": (100.0, 100.0),
     "ckb": (100.0, 100.0),
-    "he": (98.9, 98.9),
-    "zh": (99.1, 100.0),
+    "he": (99.1, 100.0),
+    "zh": (99.3, 100.0),
 }
-OVERALL = (99.6, 99.5)
-# (recall %, precision %) per batch (the data README): batch 5 was scored before any change at 96.3 / 95.6.
-BATCHES = {1: (99.8, 99.8), 2: (99.4, 100.0), 3: (100.0, 100.0), 4: (100.0, 100.0), 5: (99.5, 98.7)}
+OVERALL = (99.7, 99.8)
+# (recall %, precision %) per batch (the data README): batch 5 was scored before any change at 96.3 / 95.6,
+# batch 6 at 92.4 / 92.4.
+BATCHES = {1: (99.8, 99.8), 2: (99.4, 100.0), 3: (100.0, 100.0), 4: (100.0, 100.0), 5: (99.5, 99.7), 6: (100.0, 100.0)}
 
 
 @pytest.fixture(scope="module")

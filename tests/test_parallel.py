@@ -363,3 +363,17 @@ def test_position_guesses_between_anchors() -> None:
     (row,) = result.analysis.shifts
     assert row.status == "replaced" and row.alignment == ("position",) and row.confidence == 0.3
     assert row.replacement and row.back_span is not None
+
+
+def test_a_marker_that_needs_context_is_a_counterpart_never_an_addition() -> None:
+    """German sogenannt is ``alone: false``: next to no other concept it is no occurrence of its own, so
+    a neutral "die sogenannte Schuldenbremse" is not an added so-called, while it is still what an
+    English "so-called" became (kept)."""
+    result = parallel(
+        ["The debt brake holds.", "The so-called debt brake holds."],
+        {"de": ["Die sogenannte Schuldenbremse hält.", "Die sogenannte Schuldenbremse hält."]},
+        "en",
+    )
+    shifts = rows(result, "en>de (reference)")
+    assert 0 not in shifts
+    assert [(s.concept, s.status, s.back_text) for s in shifts[1]] == [("so_called", "kept", "sogenannte")]

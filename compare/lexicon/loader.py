@@ -67,6 +67,7 @@ class Form:
     inflect: bool = True
     compound: str = "none"
     name: bool = False  # a proper name (Daesh, SDF), not a label (terrorists, militia): see quoting rules
+    alone: bool = True  # False: reported only where the document also names another concept
     note: str = ""
     source: str = ""  # FILE:LINE where it was defined
 
@@ -87,6 +88,8 @@ class Form:
             out["compound"] = self.compound
         if self.name:
             out["name"] = True
+        if not self.alone:
+            out["alone"] = False
         if self.note:
             out["note"] = self.note
         return out if len(out) > 1 else {"form": self.text}
@@ -509,6 +512,7 @@ def _read_concepts(name: str, root: Any, data: Mapping[str, Any]) -> list[_Parse
                             inflect=bool(options.get("inflect", True)),
                             compound=str(options.get("compound", "none")),
                             name=bool(options.get("name", names)),
+                            alone=bool(options.get("alone", True)),
                             note=str(options.get("note", "")),
                             source=f"{name}:{line}",
                         )

@@ -29,6 +29,7 @@ FORM_OPTIONS: dict[str, Any] = {
     "inflect": {"type": "boolean"},
     "compound": {"enum": list(COMPOUND_MODES)},
     "name": {"type": "boolean"},
+    "alone": {"type": "boolean"},
     "note": {"type": "string"},
 }
 
