@@ -67,6 +67,13 @@ def test_modes_map_iso_codes(apertium: str) -> None:
             assert (mode in modes.values()) == (not mode_missing_files(mode))
 
 
+def test_listed_modes_are_what_apertium_lists(apertium: str) -> None:
+    """The modes folder read directly gives what ``apertium -l`` prints, in its order (which mode a pair maps
+    to depends on it)."""
+    listed = subprocess.run(["apertium", "-l"], capture_output=True, text=True, check=True).stdout.split()
+    assert listed_modes() == tuple(listed) and len(listed) > 10
+
+
 def test_mode_codes_map_to_tags() -> None:
     assert mode_langs("eng") == ("en",) and mode_langs("spa") == ("es",) and mode_langs("por_BR") == ("pt-BR",)
     assert mode_langs("cat_valencia") == ("ca-ES-valencia",) and mode_langs("eng_US") == ("en-US",)

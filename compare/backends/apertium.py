@@ -55,7 +55,8 @@ from ..languages import normalize_lang
 from ..results import HopSignature, Translation
 from .base import SECONDS, Availability, Backend, Option, register_backend
 
-MODES_DIR = Path("/usr/share/apertium/modes")
+#: Where ``apertium`` finds its modes (its own default, or ``$APERTIUM_DATADIR/modes``).
+MODES_DIR = Path(os.environ.get("APERTIUM_DATADIR") or "/usr/share/apertium") / "modes"
 INSTALL_HINT = "install it: apt-get install apertium apertium-eng-spa apertium-eng-cat (Debian/Ubuntu)"
 
 # Characters with a meaning in Apertium's stream format; escaped on the way in, unescaped on the way out.
@@ -116,15 +117,19 @@ def unescape(stream: str) -> str:
 
 @lru_cache(maxsize=1)
 def listed_modes() -> tuple[str, ...]:
-    """Every mode ``apertium -l`` lists, variants included (``eng-spa``, ``eng-cat_valencia``)."""
-    exe = shutil.which("apertium")
-    if exe is None:
+    """Every mode ``apertium -l`` lists, variants included (``eng-spa``, ``eng-cat_valencia``).
+
+    Read as ``apertium -l`` reads them, the ``*.mode`` files of ``$APERTIUM_DATADIR/modes``
+    (default ``/usr/share/apertium/modes``) in byte order, without running its shell script (a fifth of
+    a second in every process). Empty when the ``apertium`` program is not on PATH.
+    """
+    if shutil.which("apertium") is None:
         return ()
     try:
-        listed = subprocess.run([exe, "-l"], capture_output=True, text=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired):
+        names = sorted((p.name for p in MODES_DIR.glob("*.mode")), key=lambda name: name.encode())
+    except OSError:
         return ()
-    return tuple(listed.stdout.split())
+    return tuple(name[: -len(".mode")] for name in names)
 
 
 #: Apertium's suffixes for a regional or orthographic standard that BCP-47 can name (``por_BR``,
