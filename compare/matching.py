@@ -89,6 +89,53 @@ _QUOTE_FUNCTION_WORDS = {
 # is a quotation of speech ("the terrorists said so").
 _QUOTE_EXTRA_WORDS = 2
 _QUOTE_MAX_CHARS = 80
+# The bare word for terror, which also names a fear or a nuisance: inside quotation marks with other
+# words and no other term it is a coinage ("futbol terörü", «Terror der Formulare», "טרור של
+# שערים", «настоящим террором», a film called "Teror li Çiyê"), not terrorism; "the war on terror"
+# keeps it (a word for war in the quote).
+_BARE_TERROR = {
+    "en": ("terror", "war"),
+    "ar": ("الإرهاب", "حرب الحرب"),
+    "fa": ("ترور", "جنگ"),
+    "ru": ("террор", "война войны войну против"),
+    "tr": ("terör", "savaş savaşı"),
+    "de": ("Terror", "Krieg Kampf"),
+    "kmr": ("teror", "şer şerê"),
+    "ckb": ("تیرۆر", "شەڕ شەڕی"),
+    "he": ("טרור", "מלחמה מלחמת"),
+}
+# "Regime" of a thing, not of rulers: the bare word followed by "of"/"de" and a word in lower case
+# that is no article (the director's regime of long takes, régime de terreur, règim d'entrenament,
+# réxime de adestramentos); a name (régime de Damas, règim d'Assad) or an article (the regime of the
+# mullahs, el régimen de los ayatolás) keeps it.
+_REGIME_OF_A_THING = {
+    "en": ("regime", r"of"),
+    "fr": ("régime", r"de|d['’]"),
+    "es": ("régimen", r"de"),
+    "ca": ("règim", r"de|d['’]"),
+    "gl": ("réxime", r"de"),
+}
+_NO_THING = frozenset(
+    "the a an this that these those le la les l un une el los las lo els o a os as un una uns unes"
+    " facto apartheid transition transición transició transición transizione".split()
+)
+# "Occupation" as the label of a field on a form ("Occupation: farmer", "Ocupación: jubilado").
+_OCCUPATION_FIELD = {"en": "occupation", "fr": "occupation", "es": "ocupación", "ca": "ocupació", "gl": "ocupación"}
+# A word before the first term, joined to it by one of these, is the head of the quoted phrase, and
+# the term only its complement: "hundreds of terrorist videos", "còmplice de l'ocupació israeliana",
+# «عضویت در گروه تروریستی» (membership in a terrorist group) quote a charge or a speaker's phrase and
+# distance nothing.
+_QUOTE_HEAD_LINKS = {
+    "en": "of in",
+    "fr": "de du des d",
+    "es": "de del",
+    "ca": "de del dels d",
+    "gl": "de do da dos das",
+    "de": "der des",
+    "fa": "در از",
+    "ckb": "لە",
+    "ar": "في من",
+}
 # Words that join a generic word to the name that absorbs it ("militias of the SDF", "milices des
 # FDS", "Miliz der SDF"); a possessive 's joins too (the SDF's militias).
 _CONNECTORS = {
@@ -316,9 +363,12 @@ _HEBREW_CLITICS = "ושהבכלמ"
 # inflectional endings (both sides). A word keeps at least three letters after stripping.
 _AFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {"suffixes": ("s",)},
-    "fr": {"suffixes": _PLURAL_S},
-    # Text words only: the prefix ex- written onto a label (exgihadista, exterroristas, exmilicians).
-    **{lang: {"clitics": ("ex",), "suffixes": _PLURAL_S} for lang in ("es", "ca", "gl", "pt", "it")},
+    # Text words only: the prefix pro- of stance written onto an adjective (progouvernementales,
+    # progubernamental, progobernamentais): pro-government holds government, as in Russian.
+    "fr": {"clitics": ("pro",), "suffixes": _PLURAL_S},
+    # Text words only: the prefix ex- written onto a label (exgihadista, exterroristas, exmilicians),
+    # and pro- as in French.
+    **{lang: {"clitics": ("ex", "pro"), "suffixes": _PLURAL_S} for lang in ("es", "ca", "gl", "pt", "it")},
     "ar": {
         "clitics": ("وال", "بال", "فال", "كال", "ولل", "فلل", "لل", "ال", "و", "ف", "ب", "ل", "ك"),
         "articles": ("ال",),
@@ -819,6 +869,14 @@ class Matcher:
         base = self.lang.split("-")[0]
         turkic = self._morph.profile.turkic
         self._function_words = frozenset(_fold(w, turkic) for w in _QUOTE_FUNCTION_WORDS.get(base, "").split())
+        regime = _REGIME_OF_A_THING.get(base)
+        self._regime_of = (
+            (regime[0], re.compile(rf"[\s{_INVISIBLE}]+(?:{regime[1]})[\s{_INVISIBLE}]*(\w+)")) if regime else None
+        )
+        self._occupation_field = _OCCUPATION_FIELD.get(base)
+        bare = _BARE_TERROR.get(base)
+        self._bare_terror = (bare[0], frozenset(_fold(w, turkic) for w in bare[1].split())) if bare else None
+        self._head_links = frozenset(_fold(w, turkic) for w in _QUOTE_HEAD_LINKS.get(base, "").split())
         self._absorbs = {c.id: frozenset(c.absorbs) for c in lexicon if c.absorbs}
         connectors = sorted(_CONNECTORS.get(base, ()), key=len, reverse=True)
         words = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in connectors)
@@ -979,6 +1037,10 @@ class Matcher:
         original, text = text, _mask_controls(text)
         hits = self._hits(text)
         pairs = _quote_pairs(text) if self._with_quotes else []
+        if pairs and self._bare_terror is not None:
+            hits = self._coinages(text, hits, pairs)
+        if self._regime_of is not None or self._occupation_field is not None:
+            hits = self._other_senses(text, hits)
         quoted = self._quoted(text, hits, pairs)
         found: list[Occurrence] = []
         for k, hit in enumerate(hits):
@@ -1216,18 +1278,62 @@ class Matcher:
             quoted.update(k for k, h in enumerate(hits) if h.start < open_at and close_at < h.end)
         return quoted
 
+    def _other_senses(self, text: str, hits: list[_Hit]) -> list[_Hit]:
+        """``hits`` less a bare regime of a thing (:data:`_REGIME_OF_A_THING`) and a bare occupation
+        that labels a field on a form (:data:`_OCCUPATION_FIELD`)."""
+        kept = []
+        for h in hits:
+            if self._regime_of is not None and h.form_text == self._regime_of[0]:
+                m = self._regime_of[1].match(text, h.end)
+                if m and m.group(1)[:1].islower() and m.group(1) not in _NO_THING:
+                    continue
+            if h.form_text is not None and h.form_text == self._occupation_field:
+                if re.match(rf"[ \t{_INVISIBLE}]*:", text[h.end :]):
+                    continue
+            kept.append(h)
+        return kept
+
+    def _coinages(self, text: str, hits: list[_Hit], pairs: list[tuple[int, int]]) -> list[_Hit]:
+        """``hits`` less the bare terror words that a pair of quotation marks makes a coinage of: the
+        only term in the pair, with another word that is no function word and no word for war."""
+        assert self._bare_terror is not None
+        form, war = self._bare_terror
+        turkic = self._morph.profile.turkic
+        drop: set[int] = set()
+        for open_at, close_at in pairs:
+            inside = [k for k, h in enumerate(hits) if open_at < h.start and h.end <= close_at and h.form_text]
+            if len(inside) != 1 or hits[inside[0]].form_text != form:
+                continue
+            term = hits[inside[0]]
+            others = [
+                _fold(tok, turkic)
+                for a, b, tok in tokenize(text[open_at + 1 : close_at])
+                if not (term.start <= a + open_at + 1 and b + open_at + 1 <= term.end)
+            ]
+            words = [w for w in others if w not in self._function_words and not w.isdigit()]
+            if words and not any(w in war for w in words):
+                drop.add(inside[0])
+        return [h for k, h in enumerate(hits) if k not in drop] if drop else hits
+
     def _only_terms_inside(self, text: str, open_at: int, close_at: int, inside: list[_Hit]) -> bool:
-        """Terms, function words and at most two other words (one after the last term)."""
+        """Terms, function words and at most two other words (one after the last term); no word before
+        the first term that is the head of the phrase ("hundreds of terrorist videos")."""
         extra = after = 0
-        last_end = inside[-1].end
+        first_start, last_end = inside[0].start, inside[-1].end
         han_run = 0
+        head = False  # the previous token was a word before the first term that is no function word
         for start, end, token in tokenize(text[open_at + 1 : close_at]):
             start, end = start + open_at + 1, end + open_at + 1
             if any(h.start <= start and end <= h.end for h in inside):
                 han_run = 0
                 continue
-            if _fold(token, self._morph.profile.turkic) in self._function_words:
+            folded = _fold(token, self._morph.profile.turkic)
+            if head and folded in self._head_links and end <= first_start:
+                return False
+            head = False
+            if folded in self._function_words:
                 continue
+            head = end <= first_start
             if _HAN_CHAR.fullmatch(token):  # two Han characters make about one word
                 han_run += 1
                 if han_run % 2 == 0:
@@ -1258,7 +1364,9 @@ class Matcher:
                 for k, h in enumerate(hits)
                 if k in quoted and open_at < h.start and h.end <= close_at and h.watch and h.concept != SO_CALLED
             ]
-            if not inside:
+            if not inside or not self._only_terms_inside(text, open_at, close_at, inside):
+                # A pair around quoted speech that holds a scare-quoted term ("… Kürtlere 'terörist'
+                # demekten …"): the inner pair is the mark, not the outer one.
                 continue
             distancing = any(not h.name for h in inside)
             if not distancing:
@@ -1315,7 +1423,7 @@ class _Hit:
         return cls(start, end, form.concept, form.text, form.frame, form.watch, form.name)
 
 
-# The closing marks each opening mark pairs with, mixed pairs included (‘term', "term”); “ closes
+# The closing marks each opening mark pairs with, mixed pairs included (‘term', "term”, 'term"); “ closes
 # only a German „ (in Chinese and English a second “ opens a nested quotation).
 _CLOSERS = {
     "“": "”\"'’",
@@ -1328,7 +1436,7 @@ _CLOSERS = {
     "‘": "’'\"”",
     "‚": "‘’'",
     "‛": "’'",
-    "'": "'’",
+    "'": "'’\"”",
     "’": "’",
     "＇": "＇",
     **_GUILLEMETS,
@@ -1372,9 +1480,12 @@ def _quote_pairs(text: str) -> list[tuple[int, int]]:
     pair that encloses more than a term (quoted speech), marks inside it are looked at again.
     """
     pairs: list[tuple[int, int]] = []
+    closed: set[int] = set()
     n = len(text)
     for opening in _OPENING_QUOTE.finditer(text):
         i = opening.start()
+        if i in closed:  # “恐怖分子”，也可以是“…”: the mark that closed a pair opens none
+            continue
         c = text[i]
         ambiguous = c in _AMBIGUOUS_QUOTES
         if ambiguous and ((i > 0 and _is_word_char(text[i - 1])) or i + 1 >= n or text[i + 1].isspace()):
@@ -1392,6 +1503,7 @@ def _quote_pairs(text: str) -> list[tuple[int, int]]:
                 break
         if close_at is not None:
             pairs.append((i, close_at))
+            closed.add(close_at)
     return pairs
 
 

@@ -658,3 +658,124 @@ def test_batch6_wording(lang: str, text: str, expected: list[tuple[str, str]]) -
 @pytest.mark.parametrize(("lang", "text"), BATCH6_OTHER_SENSES)
 def test_batch6_other_senses(lang: str, text: str) -> None:
     check(lang, text, [])
+
+
+# Batch 7's classes (tests/data/detection, batch 7), in wording of their own.
+BATCH7_WORDING = [
+    # feminine agent nouns: a woman terrorist, an IS member, a jihadist
+    ("ru", "суд оправдал бывшую игиловку из Казани", [("игиловку", "isis")]),
+    ("ru", "террористку задержали на границе", [("террористку", "terrorist")]),
+    ("ru", "боевичка сдалась властям", [("боевичка", "terrorist")]),
+    ("de", "die mutmaßliche Terroristin aus Dinslaken", [("Terroristin", "terrorist")]),
+    ("de", "eine Dschihadistin aus Bonn", [("Dschihadistin", "takfiri")]),
+    # war-blogger slang for the fighters
+    ("ru", "бармалеи снова обстреляли позиции", [("бармалеи", "terrorist")]),
+    # the prefix pro- of stance on a Romance adjective: pro-government holds government
+    ("es", "milicias progubernamentales en Deir ez Zor", [("milicias", "militia"), ("progubernamentales", "regime")]),
+    ("gl", "grupos progobernamentais armados", [("progobernamentais", "regime")]),
+    ("ca", "les milícies progovernamentals", [("milícies", "militia"), ("progovernamentals", "regime")]),
+    ("fr", "des milices progouvernementales", [("milices", "militia"), ("progouvernementales", "regime")]),
+    # spellings and outlet formulas
+    ("ca", "un vídeo del Daeix", [("Daeix", "isis")]),
+    ("tr", "PKK'nın Suriye uzantısı olarak anılan grup", [("PKK'nın Suriye uzantısı", "sdf")]),
+    ("tr", "PKK'nın Suriye uzantısına karşı", [("PKK'nın Suriye uzantısına", "sdf")]),
+    ("tr", "PKK'nın Suriye yapılanması açıklama yaptı", [("PKK'nın Suriye yapılanması", "sdf")]),
+    ("zh", "港府发言人表示", [("港府", "regime")]),
+    # "terrorist" on a thing or an offence is terrorism
+    ("en", "he downloaded terrorist propaganda", [("terrorist propaganda", "terrorism")]),
+    (
+        "fr",
+        "mis en examen pour association de malfaiteurs terroriste",
+        [("association de malfaiteurs terroriste", "terrorism")],
+    ),
+    ("es", "difundía propaganda terrorista", [("propaganda terrorista", "terrorism")]),
+    ("de", "wegen terroristischer Propaganda verurteilt", [("terroristischer Propaganda", "terrorism")]),
+    # the war on terror where bare terror is fear
+    ("gl", "a guerra contra o terror de Bush", [("guerra contra o terror", "terrorism")]),
+    ("es", "veinte años de guerra contra el terror", [("guerra contra el terror", "terrorism")]),
+    ("fr", "la guerre contre la terreur", [("guerre contre la terreur", "terrorism")]),
+    # a mixed pair opened by a straight single mark and closed by a double one
+    ("es", "el término 'régimen\" desapareció", [("'", "so_called"), ("régimen", "regime")]),
+    ("en", "what they call 'terrorists\" now", [("'", "so_called"), ("terrorists", "terrorist")]),
+    # quoted speech holding a scare-quoted label: one mark, at the inner quote
+    (
+        "tr",
+        "\"Kürtlere 'terörist' demekten vazgeçmeden barış süreci ilerleyemez\" dedi",
+        [("'", "so_called"), ("terörist", "terrorist")],
+    ),
+    (
+        "en",
+        "\"Stop calling them 'terrorists' on every bulletin and every front page,\" he said",
+        [("'", "so_called"), ("terrorists", "terrorist")],
+    ),
+    # a closing mark opens no pair: two quoted labels, two marks
+    (
+        "zh",
+        "可以是“恐怖分子”，也可以是“反对派武装”",
+        [("“", "so_called"), ("恐怖分子", "terrorist"), ("“", "so_called"), ("反对派武装", "terrorist")],
+    ),
+]
+
+# Quotes that distance nothing: the label is the complement of another word in the quote (a
+# charge, a count, a speaker's phrase).
+BATCH7_NOT_SCARE_QUOTES = [
+    ("en", 'he had shared "dozens of terrorist videos" online', [("terrorist videos", "terrorism")]),
+    ("ca", 'va dir que era "còmplice de l\'ocupació israeliana"', [("ocupació israeliana", "occupation")]),
+    ("fa", "به اتهام «عضویت در گروه تروریستی» محکوم شد", [("گروه تروریستی", "terrorist")]),
+    ("fr", "il parle de « membres du groupe terroriste »", [("groupe terroriste", "terrorist")]),
+]
+
+BATCH7_OTHER_SENSES = [
+    # a regime of a thing: "of"/"de" and a common noun
+    ("en", "the coach's regime of early starts and cold baths"),
+    ("fr", "un régime de faveur pour les petites entreprises"),
+    ("es", "un régimen de comidas muy estricto"),
+    ("ca", "el règim d'entrenaments del club"),
+    ("gl", "o réxime de adestramentos dobres"),
+    ("ru", "льготный налоговый режим для IT-компаний"),
+    ("tr", "yeni bir diyet rejimi başlattı"),
+    ("fa", "رژیم ویزای کشورهای حوزه شینگن"),
+    # occupation as the label of a field on a form
+    ("en", "Name: Ahmad. Occupation: driver."),
+    ("es", "Ocupación: albañil"),
+    ("fr", "Occupation : retraitée"),
+    # the occupation of a building, a hall or the stands
+    ("en", "the occupation of the town hall by striking workers"),
+    ("es", "la ocupación del antiguo edificio de Correos"),
+    ("fr", "l'occupation du bâtiment administratif par des lycéens"),
+    ("ar", "احتلت الجماهير المدرجات قبل ساعتين من المباراة"),
+    ("fa", "اشغال سکوی قهرمانی"),
+    # a militia of a past century
+    ("ca", "la milícia gremial del segle XVII"),
+    ("fr", "la milice du XVIe siècle"),
+    ("en", "the militia of the eighteenth century"),
+    ("zh", "抗战时期的民兵"),
+    # terror as a quoted coinage, with other words and no other term
+    ("tr", "taraftarlar buna 'hakem terörü' diyor"),
+    ("de", "er sprach vom «Terror der Paragrafen»"),
+    ("ru", "назвал сезон «сплошным террором»"),
+    ("he", 'כינו את המשחק "טרור של פנדלים"'),
+    ("ar", 'وقال ساخراً: "هذا إرهاب تحكيمي"'),
+    ("ckb", "بە «تیرۆری یاری» ناوی برد"),
+    ("kmr", 'fîlma "Teror li Bajêr"'),
+    ("en", "a sense of terror"),
+    # a regime procedure and an administration of a club
+    ("ca", "un règim sancionador per als pisos buits"),
+    ("gl", "a administración do club anunciou"),
+    ("ru", "администрация клуба пообещала"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), BATCH7_WORDING + BATCH7_NOT_SCARE_QUOTES)
+def test_batch7_wording(lang: str, text: str, expected: list[tuple[str, str]]) -> None:
+    check(lang, text, expected)
+
+
+@pytest.mark.parametrize(("lang", "text"), BATCH7_OTHER_SENSES)
+def test_batch7_other_senses(lang: str, text: str) -> None:
+    check(lang, text, [])
+
+
+def test_terror_in_a_quote_with_a_word_for_war_is_kept() -> None:
+    found = pairs(find_terms('wek "şerê li dijî terorê" nîşan dide', "kmr"))
+    assert ("terorê", "terrorism") in found

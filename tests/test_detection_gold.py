@@ -25,10 +25,10 @@ def _script() -> ModuleType:
 
 gold = _script()
 
-# (recall %, precision %) reached per language; the targets are 95 / 97 overall and no language
-# below 85 % recall on unseen news.
+# (recall %, precision %) reached per language on batches 1-6; the targets are 95 / 97 overall
+# and no language below 85 % recall on unseen news.
 FLOORS = {
-    "en": (100.0, 99.4),
+    "en": (100.0, 100.0),
     "ar": (100.0, 100.0),
     "fa": (100.0, 100.0),
     "ru": (100.0, 100.0),
@@ -43,15 +43,46 @@ FLOORS = {
     "he": (99.1, 100.0),
     "zh": (99.3, 100.0),
 }
-OVERALL = (99.7, 99.8)
+OVERALL = (99.7, 99.9)
+# Batch 7 per language, after the fixes for its classes (first, unseen scoring: 93.4 / 86.9 overall,
+# Russian 73.7 % and Galician 83.3 % recall; what stays open is in the data README).
+BATCH7_FLOORS = {
+    "en": (100.0, 91.8),
+    "ar": (90.0, 100.0),
+    "fa": (100.0, 100.0),
+    "ru": (100.0, 100.0),
+    "tr": (100.0, 100.0),
+    "de": (92.5, 100.0),
+    "fr": (100.0, 90.9),
+    "es": (100.0, 93.1),
+    "ca": (100.0, 100.0),
+    "gl": (95.8, 100.0),
+    "kmr": (95.8, 95.8),
+    "ckb": (100.0, 100.0),
+    "he": (92.0, 100.0),
+    "zh": (96.1, 100.0),
+}
 # (recall %, precision %) per batch (the data README): batch 5 was scored before any change at 96.3 / 95.6,
-# batch 6 at 92.4 / 92.4.
-BATCHES = {1: (99.8, 99.8), 2: (99.4, 100.0), 3: (100.0, 100.0), 4: (100.0, 100.0), 5: (99.5, 99.7), 6: (100.0, 100.0)}
+# batch 6 at 92.4 / 92.4, batch 7 at 93.4 / 86.9.
+BATCHES = {
+    1: (99.8, 100.0),
+    2: (99.4, 100.0),
+    3: (100.0, 100.0),
+    4: (100.0, 100.0),
+    5: (99.5, 99.7),
+    6: (100.0, 100.0),
+    7: (97.1, 97.7),
+}
 
 
 @pytest.fixture(scope="module")
 def scores() -> dict:
-    return gold.score(gold.load())
+    return gold.score([p for p in gold.load() if p.batch <= 6])
+
+
+@pytest.fixture(scope="module")
+def batch7_scores() -> dict:
+    return gold.score([p for p in gold.load() if p.batch == 7])
 
 
 def test_the_set_covers_every_language_with_near_misses() -> None:
@@ -77,6 +108,15 @@ def test_annotations_index_their_text() -> None:
 def test_language_floor(scores: dict, lang: str) -> None:
     s = scores[lang]
     recall, precision = FLOORS[lang]
+    errors = gold.render_errors({lang: s})
+    assert 100 * s.recall >= recall, errors
+    assert 100 * s.precision >= precision, errors
+
+
+@pytest.mark.parametrize("lang", sorted(BATCH7_FLOORS))
+def test_batch7_language_floor(batch7_scores: dict, lang: str) -> None:
+    s = batch7_scores[lang]
+    recall, precision = BATCH7_FLOORS[lang]
     errors = gold.render_errors({lang: s})
     assert 100 * s.recall >= recall, errors
     assert 100 * s.precision >= precision, errors
