@@ -95,12 +95,16 @@ def load(data: Path = DATA, langs: list[str] | None = None) -> list[Paragraph]:
                     raise ValueError(f"{path}:{no}: annotation {t} does not index the text in order")
                 previous_end = t.end
             paragraphs.append(
-                Paragraph(d["id"], d["lang"], d.get("source", ""), d["text"], terms, d.get("not_terms", []), d.get("batch", 1))
+                Paragraph(
+                    d["id"], d["lang"], d.get("source", ""), d["text"], terms, d.get("not_terms", []), d.get("batch", 1)
+                )
             )
     return paragraphs
 
 
-def pair(gold: list[Term], found: list[Occurrence]) -> tuple[list[tuple[Term, Occurrence]], list[Term], list[Occurrence]]:
+def pair(
+    gold: list[Term], found: list[Occurrence]
+) -> tuple[list[tuple[Term, Occurrence]], list[Term], list[Occurrence]]:
     """One-to-one pairs of the same concept on overlapping characters, the closest start first."""
     candidates = sorted(
         (abs(g.start - o.start), gi, oi)

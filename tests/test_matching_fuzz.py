@@ -98,7 +98,20 @@ SINGLE_TERMS = [
     ("he", "מחבלים", "terrorist"),
     ("zh", "恐怖分子", "terrorist"),
 ]
-INVISIBLE = ["\u00ad", "\u200b", "\u200d", "\u2060", "\ufeff", "\u200e", "\u202e", "\u2066", "\u2069", "\x1b[31m", "\x07", "\x08"]
+INVISIBLE = [
+    "\u00ad",
+    "\u200b",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u200e",
+    "\u202e",
+    "\u2066",
+    "\u2069",
+    "\x1b[31m",
+    "\x07",
+    "\x08",
+]
 
 
 @settings(max_examples=300, deadline=None)

@@ -148,7 +148,9 @@ ANYTHING = st.recursive(
 
 
 #: A small translated result for ``analyse`` (cat translates by copying).
-ANALYSED = compare.roundtrip(["Hello there.", "The terrorists left."], via="es", backends=CAT, cache=False, analyse=False)
+ANALYSED = compare.roundtrip(
+    ["Hello there.", "The terrorists left."], via="es", backends=CAT, cache=False, analyse=False
+)
 
 
 def _lexicon(**kw: Any) -> Lexicon:
