@@ -104,22 +104,21 @@ def test_annotations_index_their_text() -> None:
             assert p.text[t.start : t.end] == t.text
 
 
+def _check_floor(scores: dict, lang: str, floor: tuple[float, float]) -> None:
+    s = scores[lang]
+    errors = gold.render_errors({lang: s})
+    assert 100 * s.recall >= floor[0], errors
+    assert 100 * s.precision >= floor[1], errors
+
+
 @pytest.mark.parametrize("lang", sorted(FLOORS))
 def test_language_floor(scores: dict, lang: str) -> None:
-    s = scores[lang]
-    recall, precision = FLOORS[lang]
-    errors = gold.render_errors({lang: s})
-    assert 100 * s.recall >= recall, errors
-    assert 100 * s.precision >= precision, errors
+    _check_floor(scores, lang, FLOORS[lang])
 
 
 @pytest.mark.parametrize("lang", sorted(BATCH7_FLOORS))
 def test_batch7_language_floor(batch7_scores: dict, lang: str) -> None:
-    s = batch7_scores[lang]
-    recall, precision = BATCH7_FLOORS[lang]
-    errors = gold.render_errors({lang: s})
-    assert 100 * s.recall >= recall, errors
-    assert 100 * s.precision >= precision, errors
+    _check_floor(batch7_scores, lang, BATCH7_FLOORS[lang])
 
 
 def test_overall_floor(scores: dict) -> None:
