@@ -871,7 +871,15 @@ class Matcher:
         self._function_words = frozenset(_fold(w, turkic) for w in _QUOTE_FUNCTION_WORDS.get(base, "").split())
         regime = _REGIME_OF_A_THING.get(base)
         self._regime_of = (
-            (regime[0], re.compile(rf"[\s{_INVISIBLE}]+(?:{regime[1]})[\s{_INVISIBLE}]*(\w+)")) if regime else None
+            (
+                regime[0],
+                # the preposition a whole word (not the start of "officials"), or elided (d')
+                re.compile(
+                    rf"[\s{_INVISIBLE}]+(?:{regime[1]})(?:(?<=['’])|(?=[\s{_INVISIBLE}]))[\s{_INVISIBLE}]*(\w+)"
+                ),
+            )
+            if regime
+            else None
         )
         self._occupation_field = _OCCUPATION_FIELD.get(base)
         bare = _BARE_TERROR.get(base)

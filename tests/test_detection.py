@@ -662,6 +662,9 @@ def test_batch6_other_senses(lang: str, text: str) -> None:
 
 # Batch 7's classes (tests/data/detection, batch 7), in wording of their own.
 BATCH7_WORDING = [
+    # a regime of a thing needs the whole word "of"/"de": "regime officials" are the rulers' own
+    ("en", "regime officials denied it; the regime offices were shut", [("regime", "regime"), ("regime", "regime")]),
+    ("es", "el régimen denunció el ataque", [("régimen", "regime")]),
     # feminine agent nouns: a woman terrorist, an IS member, a jihadist
     ("ru", "суд оправдал бывшую игиловку из Казани", [("игиловку", "isis")]),
     ("ru", "террористку задержали на границе", [("террористку", "terrorist")]),
