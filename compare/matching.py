@@ -43,7 +43,7 @@ import re
 import unicodedata
 import weakref
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from typing import Any, NamedTuple, overload
 
@@ -411,6 +411,10 @@ _AFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
 }  # fmt: skip
+_TURKISH_CASE_ENDINGS = frozenset(
+    "e a ye ya ne na de da te ta nde nda den dan ten tan nden ndan yle yla".split()
+)  # dative, locative, ablative, instrumental: never on a modifier
+_STANCE_PREFIXES = frozenset({"ru"})  # languages whose clitics (про-, анти-, контр-) are prefixes of stance
 _TA_MARBUTA = frozenset({"ar"})
 # A number written in digits stands for this word of the language's number forms: Sorani ٣ چەکداری
 # (three gunmen) is چەند چەکدار (several gunmen), where the singular چەکدار alone is the adjective armed.
@@ -684,13 +688,17 @@ class _Morphology:
                         lemma = found
                 else:
                     lemmas.add(found)
+                    # The lemma less a Russian prefix of stance is a key, not a lemma: the word's own
+                    # lemma is the closer match (контртеррористическую is контртеррористический,
+                    # counter-terrorism, before террористический, a terrorist).
+                    unprefixed = set() if p.lang in _STANCE_PREFIXES else lemmas
                     for clitic_free in bare - {base}:  # והממשלה → ממשלה, then its lemma
-                        lemmas.add(_fold(lemmatize(clitic_free, p.lemma_lang), p.turkic))
+                        unprefixed.add(_fold(lemmatize(clitic_free, p.lemma_lang), p.turkic))
                         prefix = base[: len(base) - len(clitic_free)]
                         if found.startswith(prefix) and len(found) - len(prefix) >= p.min_root:
-                            lemmas.add(found[len(prefix) :])  # контртеррористической → террористический
+                            unprefixed.add(found[len(prefix) :])  # контртеррористической → террористический
                     lemmas.discard("")
-                    keys |= lemmas
+                    keys |= lemmas | (unprefixed - {""})
             if self._stemmer is not None:
                 stem = _fold(self._stemmer.stemWord(_lower(token, p.turkic)), p.turkic)
         word = _Word(
@@ -812,7 +820,7 @@ def _word_matches(morph: _Morphology, fw: _FormWord, w: _Word) -> int:
         return 4
     if form.base in w.bare or form.bare & w.bare:
         return 3
-    if form.base in w.keys or w.base in form.keys:
+    if form.base in w.keys or w.base in form.keys or (form.lemma is not None and form.lemma in w.keys):
         # one ending off beats two stacked ones (Kurmanji terorîstiyê: terorîstî + yê, the noun
         # terrorism, before terorîst + î + yê)
         return 1 if form.base in w.deep and w.base not in form.keys else 2
@@ -1241,6 +1249,19 @@ class Matcher:
                     owner, joined = hit, self._adjacent(text, prev, hit)
                 else:
                     owner, joined = None, False
+                if joined and self._case_marked(text, prev):
+                    joined = False
+                if (
+                    joined
+                    and self.lang.split("-")[0] == "ckb"
+                    and prev.watch
+                    and hit.concept != prev.concept
+                    and _fold(hit.form_text, False).startswith(_fold("چەکدار", False))
+                ):
+                    # Sorani puts the adjective after its noun: میلیشیا چەکدارەکان are the armed
+                    # militias, one occurrence of the noun's concept, not gunmen.
+                    out[-1] = replace(prev, end=_closing_quote_end(text, prev.end, hit.start, hit.end))
+                    continue
                 if owner is not None and owner.watch and joined:
                     frame = min(prev.frame, hit.frame, key=frame_rank)
                     out[-1] = _Hit(
@@ -1250,6 +1271,20 @@ class Matcher:
                     continue
             out.append(hit)
         return out
+
+    def _case_marked(self, text: str, first: _Hit) -> bool:
+        """Whether, in Turkish, the first of two terms ends in a case ending that its form has not
+        (dative, locative, ablative): it is then an argument of the verb, not a modifier of the next
+        term (terör örgütüne militan temin etti: supplied militants to the terror organisation)."""
+        if self.lang.split("-")[0] != "tr" or first.form_text is None:
+            return False
+        words = tokenize(text[first.start : first.end])
+        form_words = first.form_text.split()
+        if not words or not form_words:
+            return False
+        word = _fold(_INVISIBLE_RUN.sub("", words[-1][2]), True)
+        form = _fold(form_words[-1], True)
+        return word.startswith(form) and word[len(form) :] in _TURKISH_CASE_ENDINGS
 
     def _genitive(self, text: str, first: _Hit, second: _Hit) -> bool:
         """Whether, in Russian, a label ending in a noun is followed by another label: the second is its
@@ -1323,9 +1358,12 @@ class Matcher:
                 drop.add(inside[0])
         return [h for k, h in enumerate(hits) if k not in drop] if drop else hits
 
-    def _only_terms_inside(self, text: str, open_at: int, close_at: int, inside: list[_Hit]) -> bool:
-        """Terms, function words and at most two other words (one after the last term); no word before
-        the first term that is the head of the phrase ("hundreds of terrorist videos")."""
+    def _only_terms_inside(
+        self, text: str, open_at: int, close_at: int, inside: list[_Hit], extra_words: int = _QUOTE_EXTRA_WORDS
+    ) -> bool:
+        """Terms, function words and at most two other words (``extra_words``; one after the last
+        term); no word before the first term that is the head of the phrase ("hundreds of terrorist
+        videos")."""
         extra = after = 0
         first_start, last_end = inside[0].start, inside[-1].end
         han_run = 0
@@ -1348,7 +1386,7 @@ class Matcher:
                     continue
             extra += 1
             after += start >= last_end
-        return extra <= _QUOTE_EXTRA_WORDS and after <= 1
+        return extra <= extra_words and after <= 1
 
     def _scare_quotes(
         self,
@@ -1370,9 +1408,18 @@ class Matcher:
             inside = [
                 h
                 for k, h in enumerate(hits)
-                if k in quoted and open_at < h.start and h.end <= close_at and h.watch and h.concept != SO_CALLED
+                if k in quoted
+                and open_at < h.start
+                and h.end <= close_at
+                and h.concept != SO_CALLED
+                and h.form_text is not None
+                and (h.watch or not (h.name or h.frame == "neutral"))
             ]
-            if not inside or not self._only_terms_inside(text, open_at, close_at, inside):
+            # A label the lexicon leaves unwatched for its other senses or its stance (resistance,
+            # Besatzung, النظام) distances when the pair holds it alone: "resistance", „Besatzung“ —
+            # not in a phrase of quoted speech (« résistance et d'obstruction »).
+            extra = _QUOTE_EXTRA_WORDS if any(h.watch for h in inside) else 0
+            if not inside or not self._only_terms_inside(text, open_at, close_at, inside, extra):
                 # A pair around quoted speech that holds a scare-quoted term ("… Kürtlere 'terörist'
                 # demekten …"): the inner pair is the mark, not the outer one.
                 continue

@@ -782,3 +782,33 @@ def test_batch7_other_senses(lang: str, text: str) -> None:
 def test_terror_in_a_quote_with_a_word_for_war_is_kept() -> None:
     found = pairs(find_terms('wek "şerê li dijî terorê" nîşan dide', "kmr"))
     assert ("terorê", "terrorism") in found
+
+
+# --- batch 8's classes (tests/data/detection, batch 8) ----------------------------------------------
+
+BATCH8_WORDING = [
+    # quotes around a label the lexicon leaves unwatched for its other senses distance it as a watched
+    # label's quotes do ("resistance", „Besatzung“); a generic neutral word in quotes does not
+    ("en", 'which Tehran calls the "resistance."', [('"', "so_called")]),
+    ("de", 'Syrische Regierung spricht von "Besatzung"', [("Regierung", "regime"), ('"', "so_called")]),
+    ("en", "Iranian media call the terrorists “of fighters”", [("terrorists", "terrorist")]),
+    # a Russian prefix of stance: counter-terrorist is about terrorism, not a label of people
+    ("ru", "Россия продолжает контртеррористическую борьбу", [("контртеррористическую", "terrorism")]),
+    ("ru", "в рамках антитеррористической коалиции", [("антитеррористической", "terrorism")]),
+    ("ru", "контртеррористической операции", [("контртеррористической операции", "terrorism")]),
+    ("ru", "проправительственных боевиков", [("проправительственных", "regime"), ("боевиков", "terrorist")]),
+    # "military presence" with the other word for presence
+    ("kmr", "Artêşa Amerîkî amadebûna leşkerî ya xwe kêm dike", [("amadebûna leşkerî", "occupation")]),
+    ("ckb", "کەمکردنەوەی ئامادەیی سەربازی خۆیان", [("ئامادەیی سەربازی", "occupation")]),
+    # Sorani puts the adjective after its noun: the armed militias are militias, not gunmen
+    ("ckb", "دەڵێن میلیشیا چەکدارەکانی سەر بە تورکیا", [("میلیشیا چەکدارەکانی", "militia")]),
+    ("ckb", "سێ چەکداری داعش", [("سێ چەکداری", "terrorist"), ("داعش", "isis")]),
+    # a Turkish term in the dative is an argument of the verb, not a modifier of the next term
+    ("tr", "terör örgütüne militan temin ettiği", [("terör örgütüne", "terrorist"), ("militan", "terrorist")]),
+    ("tr", "terörist militanlar", [("terörist militanlar", "terrorist")]),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), BATCH8_WORDING)
+def test_batch8_wording(lang: str, text: str, expected: list[tuple[str, str]]) -> None:
+    check(lang, text, expected)

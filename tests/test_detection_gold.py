@@ -48,11 +48,11 @@ OVERALL = (99.7, 99.9)
 # Russian 73.7 % and Galician 83.3 % recall; what stays open is in the data README).
 BATCH7_FLOORS = {
     "en": (100.0, 91.8),
-    "ar": (90.0, 100.0),
+    "ar": (93.3, 100.0),
     "fa": (100.0, 100.0),
     "ru": (100.0, 100.0),
     "tr": (100.0, 100.0),
-    "de": (92.5, 100.0),
+    "de": (96.2, 100.0),
     "fr": (100.0, 90.9),
     "es": (100.0, 93.1),
     "ca": (100.0, 100.0),
@@ -62,8 +62,26 @@ BATCH7_FLOORS = {
     "he": (92.0, 100.0),
     "zh": (96.1, 100.0),
 }
+# Batch 8 per language, after the fixes for its classes (first, unseen scoring: 94.8 / 98.6 overall,
+# French 75.0 % recall; what stays open is in the data README).
+BATCH8_FLOORS = {
+    "en": (100.0, 100.0),
+    "ar": (96.4, 100.0),
+    "fa": (100.0, 100.0),
+    "ru": (100.0, 100.0),
+    "tr": (100.0, 100.0),
+    "de": (100.0, 100.0),
+    "fr": (75.0, 100.0),
+    "es": (100.0, 100.0),
+    "ca": (100.0, 100.0),
+    "gl": (92.3, 100.0),
+    "kmr": (100.0, 100.0),
+    "ckb": (100.0, 100.0),
+    "he": (90.4, 100.0),
+    "zh": (100.0, 100.0),
+}
 # (recall %, precision %) per batch (the data README): batch 5 was scored before any change at 96.3 / 95.6,
-# batch 6 at 92.4 / 92.4, batch 7 at 93.4 / 86.9.
+# batch 6 at 92.4 / 92.4, batch 7 at 93.4 / 86.9, batch 8 at 94.8 / 98.6.
 BATCHES = {
     1: (99.8, 100.0),
     2: (99.4, 100.0),
@@ -71,7 +89,8 @@ BATCHES = {
     4: (100.0, 100.0),
     5: (99.5, 99.7),
     6: (100.0, 100.0),
-    7: (97.1, 97.7),
+    7: (97.7, 97.7),
+    8: (96.5, 100.0),
 }
 
 
@@ -83,6 +102,11 @@ def scores() -> dict:
 @pytest.fixture(scope="module")
 def batch7_scores() -> dict:
     return gold.score([p for p in gold.load() if p.batch == 7])
+
+
+@pytest.fixture(scope="module")
+def batch8_scores() -> dict:
+    return gold.score([p for p in gold.load() if p.batch == 8])
 
 
 def test_the_set_covers_every_language_with_near_misses() -> None:
@@ -119,6 +143,11 @@ def test_language_floor(scores: dict, lang: str) -> None:
 @pytest.mark.parametrize("lang", sorted(BATCH7_FLOORS))
 def test_batch7_language_floor(batch7_scores: dict, lang: str) -> None:
     _check_floor(batch7_scores, lang, BATCH7_FLOORS[lang])
+
+
+@pytest.mark.parametrize("lang", sorted(BATCH8_FLOORS))
+def test_batch8_language_floor(batch8_scores: dict, lang: str) -> None:
+    _check_floor(batch8_scores, lang, BATCH8_FLOORS[lang])
 
 
 def test_overall_floor(scores: dict) -> None:
