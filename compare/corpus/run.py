@@ -211,11 +211,10 @@ class _MetricSums:
             self.add_sums(row)
 
     def add_sums(self, row: Sequence[float]) -> None:
+        from ..metrics.mt import add_statistics
+
         self.metric.num_refs = 1  # what extracting the statistics sets: one reference a segment (the source)
-        if self.sums is None:
-            self.sums = [0.0] * len(row)
-        for i, value in enumerate(row):
-            self.sums[i] += value
+        self.sums = add_statistics(self.sums, row)
 
     def score(self) -> dict[str, Any] | None:
         if self.sums is None:
@@ -246,14 +245,13 @@ class _ScoredDocuments:
             pa.scores is None or not set(self.metrics) <= set(pa.scores.sums) for pa in analysed.values()
         ):
             return
+        from ..metrics.mt import add_statistics
+
         for pa in analysed.values():
             assert pa.scores is not None
             per_metric = self.sums.setdefault(pa.path, {})
             for name in self.metrics:
-                row = pa.scores.sums[name]
-                total = per_metric.setdefault(name, [0.0] * len(row))
-                for i, value in enumerate(row):
-                    total[i] += value
+                per_metric[name] = add_statistics(per_metric.get(name), pa.scores.sums[name])
         self.ids.add(item.id)
 
 

@@ -229,6 +229,16 @@ def _sentences(
     return tuple(zip(*per_metric))
 
 
+def add_statistics(total: list[float] | None, row: Sequence[float]) -> list[float]:
+    """``row`` of sacrebleu's sufficient statistics added into ``total`` element by element (a new list
+    for ``None``): segments' statistics add up so to a path's, paths' to a corpus's."""
+    if total is None:
+        total = [0.0] * len(row)
+    for i, value in enumerate(row):
+        total[i] += value
+    return total
+
+
 class _Scored:
     """One metric's sufficient statistics of every segment, extracted once (sacrebleu's own
     ``_extract_corpus_statistics``), and the scores made from them: per segment as
@@ -263,13 +273,10 @@ class _Scored:
 
     def summed(self) -> tuple[float, ...]:
         """The statistics of every segment added up, element by element."""
-        total: list[float] = []
+        total: list[float] | None = None
         for row in self.stats:
-            if not total:
-                total = [0.0] * len(row)
-            for i, value in enumerate(row):
-                total[i] += value
-        return tuple(total)
+            total = add_statistics(total, row)
+        return tuple(total or ())
 
     def over(self, indices: Sequence[int] | None = None) -> MetricScore:
         """The corpus-level score over the segments ``indices`` (in that order; all when ``None``)."""
