@@ -95,22 +95,22 @@ BATCHES = {
 
 
 @pytest.fixture(scope="module")
-def scores() -> dict:
-    return gold.score([p for p in gold.load() if p.batch <= 6])
+def paragraphs() -> list:
+    return gold.load()
 
 
 @pytest.fixture(scope="module")
-def batch7_scores() -> dict:
-    return gold.score([p for p in gold.load() if p.batch == 7])
+def scores(paragraphs: list) -> dict:
+    return gold.score([p for p in paragraphs if p.batch <= 6])
 
 
 @pytest.fixture(scope="module")
-def batch8_scores() -> dict:
-    return gold.score([p for p in gold.load() if p.batch == 8])
+def batch_scores(paragraphs: list) -> dict:
+    """Each batch's scores per language, scored once."""
+    return {batch: gold.score([p for p in paragraphs if p.batch == batch]) for batch in BATCHES}
 
 
-def test_the_set_covers_every_language_with_near_misses() -> None:
-    paragraphs = gold.load()
+def test_the_set_covers_every_language_with_near_misses(paragraphs: list) -> None:
     for lang in gold.LANGS:
         mine = [p for p in paragraphs if p.lang == lang]
         assert len(mine) >= 8, lang
@@ -119,8 +119,8 @@ def test_the_set_covers_every_language_with_near_misses() -> None:
         assert any(not p.terms for p in mine), f"{lang}: no paragraph made only of other senses"
 
 
-def test_annotations_index_their_text() -> None:
-    for p in gold.load():  # load() checks offsets and order; here: concepts are the lexicon's
+def test_annotations_index_their_text(paragraphs: list) -> None:
+    for p in paragraphs:  # load() checks offsets and order; here: concepts are the lexicon's
         for t in p.terms:
             assert t.concept in {
                 "isis", "sdf", "occupation", "terrorist", "terrorism", "militia", "regime", "takfiri", "so_called",
@@ -140,14 +140,11 @@ def test_language_floor(scores: dict, lang: str) -> None:
     _check_floor(scores, lang, FLOORS[lang])
 
 
-@pytest.mark.parametrize("lang", sorted(BATCH7_FLOORS))
-def test_batch7_language_floor(batch7_scores: dict, lang: str) -> None:
-    _check_floor(batch7_scores, lang, BATCH7_FLOORS[lang])
-
-
-@pytest.mark.parametrize("lang", sorted(BATCH8_FLOORS))
-def test_batch8_language_floor(batch8_scores: dict, lang: str) -> None:
-    _check_floor(batch8_scores, lang, BATCH8_FLOORS[lang])
+@pytest.mark.parametrize(
+    ("batch", "lang"), [(7, lang) for lang in sorted(BATCH7_FLOORS)] + [(8, lang) for lang in sorted(BATCH8_FLOORS)]
+)
+def test_batch_language_floor(batch_scores: dict, batch: int, lang: str) -> None:
+    _check_floor(batch_scores[batch], lang, {7: BATCH7_FLOORS, 8: BATCH8_FLOORS}[batch][lang])
 
 
 def test_overall_floor(scores: dict) -> None:
@@ -158,9 +155,8 @@ def test_overall_floor(scores: dict) -> None:
 
 
 @pytest.mark.parametrize("batch", sorted(BATCHES))
-def test_batch_floor(batch: int) -> None:
-    paragraphs = [p for p in gold.load() if p.batch == batch]
-    total = gold.total(gold.score(paragraphs))
+def test_batch_floor(batch_scores: dict, batch: int) -> None:
+    total = gold.total(batch_scores[batch])
     recall, precision = BATCHES[batch]
     assert 100 * total.recall >= recall and 100 * total.precision >= precision, (total.recall, total.precision)
 
